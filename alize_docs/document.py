@@ -1,0 +1,90 @@
+"""The assembled document, independent of Word: styled paragraphs, signature tables, provenance.
+
+:mod:`alize_docs.rendering` is the only module that turns this into a .docx; everything upstream
+(clauses, assembly, checks on the final text) works on these plain objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+__all__ = ["AssembledDocument", "Block", "ClauseUse", "Paragraph", "Run", "SignatureBlock", "SignatureTable"]
+
+STYLES = ("title", "subtitle", "heading1", "heading2", "heading3", "body", "center", "bullet1", "bullet2",
+          "pagebreak")
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    superscript: bool = False
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    style: str
+    runs: tuple[Run, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    """One party's block: its lines (the first names the party), then room to sign."""
+
+    lines: tuple[tuple[Run, ...], ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join("".join(r.text for r in line) for line in self.lines)
+
+
+@dataclass(frozen=True)
+class SignatureTable:
+    blocks: tuple[SignatureBlock, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks)
+
+
+Block = Paragraph | SignatureTable
+
+
+@dataclass(frozen=True)
+class ClauseUse:
+    """A clause version a document was built from, as its provenance records it."""
+
+    id: str
+    version: str
+    sha256: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.id}@{self.version}"
+
+
+@dataclass(frozen=True)
+class AssembledDocument:
+    """A document ready to render: its blocks, its properties and the clauses it was built from."""
+
+    kind: str
+    title: str
+    subject: str
+    header: str
+    author: str
+    date: dt.date
+    modele: str
+    blocks: tuple[Block, ...]
+    clauses: tuple[ClauseUse, ...] = field(default_factory=tuple)
+    input_sha256: str = ""
+
+    @property
+    def text(self) -> str:
+        """Return every word a reader sees in the body, one paragraph a line."""
+        return "\n".join(b.text for b in self.blocks)

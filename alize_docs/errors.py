@@ -1,0 +1,132 @@
+"""The library's exceptions and its validation report.
+
+Two families, kept apart: :class:`InvalidInput` is bad user data (a report of every problem, each
+with its rule code, field path and French message); :class:`ClauseError` is a broken clause file,
+and :class:`UsageError` is a developer's misuse of the API.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+Chemin = tuple[str | int, ...]
+
+
+def format_chemin(chemin: Chemin) -> str:
+    """Return a field path as an operator reads it.
+
+    >>> format_chemin(("partenaires", 2, "apports", "avances", 0))
+    'partenaires[2].apports.avances[0]'
+    >>> format_chemin(())
+    '(fichier)'
+    """
+    texte = ""
+    for partie in chemin:
+        texte += f"[{partie}]" if isinstance(partie, int) else (f".{partie}" if texte else partie)
+    return texte or "(fichier)"
+
+
+@dataclass(frozen=True)
+class Probleme:
+    """One problem of an input: which rule, where, what is wrong (in French)."""
+
+    code: str
+    chemin: Chemin
+    message: str
+    ligne: int | None = None
+
+    @property
+    def champ(self) -> str:
+        return format_chemin(self.chemin)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "champ": self.champ, "ligne": self.ligne, "message": self.message}
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Every problem found in one input, in file order."""
+
+    source: str
+    problemes: tuple[Probleme, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problemes
+
+    def codes(self) -> set[str]:
+        return {p.code for p in self.problemes}
+
+    def with_lines(self, lignes: dict[Chemin, int]) -> ValidationReport:
+        """Return the report with each problem's line looked up from the longest known path prefix."""
+        return replace(self, problemes=tuple(_with_line(p, lignes) for p in self.problemes))
+
+    def text(self) -> str:
+        """Return the report as the command line prints it, in French."""
+        if self.ok:
+            return f"{self.source} : aucun problème."
+        n = len(self.problemes)
+        lignes = [f"{self.source} : {n} problème{'s' if n > 1 else ''}"]
+        for p in self.problemes:
+            ou = f"ligne {p.ligne}, " if p.ligne else ""
+            lignes.append(f"  - [{p.code}] {ou}{p.champ} : {p.message}")
+        return "\n".join(lignes)
+
+    def as_json(self) -> str:
+        return json.dumps(
+            {"fichier": self.source, "valide": self.ok, "problemes": [p.as_dict() for p in self.problemes]},
+            ensure_ascii=False,
+            indent=2,
+        )
+
+
+def _with_line(probleme: Probleme, lignes: dict[Chemin, int]) -> Probleme:
+    if probleme.ligne is not None:
+        return probleme
+    chemin = probleme.chemin
+    while chemin not in lignes and chemin:
+        chemin = chemin[:-1]
+    return replace(probleme, ligne=lignes.get(chemin))
+
+
+def sort_problems(problemes: Iterable[Probleme]) -> tuple[Probleme, ...]:
+    """Return problems in file order (by line, unknown lines last), duplicates removed."""
+    uniques = dict.fromkeys(problemes)
+    return tuple(sorted(uniques, key=lambda p: (p.ligne is None, p.ligne or 0)))
+
+
+class AlizeError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+class InvalidInput(AlizeError, ValueError):
+    """The input breaks one or more rules; nothing was written."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        super().__init__(report.text())
+        self.report = report
+
+    @property
+    def problemes(self) -> Sequence[Probleme]:
+        return self.report.problemes
+
+
+class ClauseError(AlizeError):
+    """A clause file cannot be read, compiled or rendered."""
+
+    def __init__(self, message: str, *, clause: str, version: str, ligne: int | None = None,
+                 fichier: Path | None = None) -> None:
+        ou = f" (ligne {ligne})" if ligne else ""
+        super().__init__(f"clause {clause}@{version}{ou} : {message}")
+        self.clause, self.version, self.ligne, self.fichier = clause, version, ligne, fichier
+
+
+class RenderError(AlizeError):
+    """A document could not be produced from valid input (a template or output problem)."""
+
+
+class UsageError(AlizeError, TypeError):
+    """The library was called the wrong way (a developer's mistake, not the user's data)."""

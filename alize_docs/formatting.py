@@ -1,0 +1,295 @@
+"""French formatting: amounts in figures and in words, numbers, dates, percentages, typography.
+
+The doctests pin the exact strings a contract prints, no-break spaces included: ``\\u202f`` is the
+narrow no-break space (thousands, before ``;`` ``!`` ``?`` ``%``), ``\\xa0`` the no-break space
+(before ``€`` and ``:``, inside « »).
+
+One rounding rule serves the whole library: :func:`arrondir` rounds to the cent, half away from
+zero. Figures and words both call it, so they always state the same value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel import Locale
+from babel.numbers import format_decimal
+from num2words import num2words
+
+__all__ = [
+    "NBSP",
+    "NNBSP",
+    "AmountSyntaxError",
+    "arrondir",
+    "entier_en_lettres",
+    "a",
+    "de",
+    "format_date",
+    "format_iban",
+    "format_montant",
+    "format_nombre",
+    "format_pourcentage",
+    "format_siret",
+    "montant_en_chiffres_et_lettres",
+    "montant_en_lettres",
+    "nombre_en_lettres_et_chiffres",
+    "parse_montant",
+    "typographie",
+]
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+_CENT = Decimal("0.01")
+_FR = Locale.parse("fr_FR")
+_MOIS = _FR.months["format"]["wide"]
+
+
+class AmountSyntaxError(ValueError):
+    """An amount written in a way that cannot be read, or read only by guessing."""
+
+
+def arrondir(montant: Decimal) -> Decimal:
+    """Return *montant* rounded to the cent, half away from zero.
+
+    >>> arrondir(Decimal("33333.335"))
+    Decimal('33333.34')
+    >>> arrondir(Decimal("0.125")), arrondir(Decimal("0.135"))
+    (Decimal('0.13'), Decimal('0.14'))
+    """
+    if not isinstance(montant, Decimal):
+        raise TypeError(f"un montant doit être un Decimal, pas {type(montant).__name__}")
+    return montant.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def format_nombre(nombre: int | Decimal) -> str:
+    """Return a whole number with its thousands grouped by narrow no-break spaces.
+
+    >>> format_nombre(1057), format_nombre(7160), format_nombre(30)
+    ('1\\u202f057', '7\\u202f160', '30')
+    """
+    return format_decimal(nombre, format="#,##0", locale=_FR)
+
+
+def format_montant(montant: Decimal) -> str:
+    """Return an amount in figures: whole amounts without decimals, others with two.
+
+    >>> format_montant(Decimal("9000"))
+    '9\\u202f000\\xa0€'
+    >>> format_montant(Decimal("33333.33"))
+    '33\\u202f333,33\\xa0€'
+    >>> format_montant(Decimal("0.5"))
+    '0,50\\xa0€'
+    >>> format_montant(Decimal("1200000.00"))
+    '1\\u202f200\\u202f000\\xa0€'
+    >>> format_montant(Decimal("0.005"))
+    '0,01\\xa0€'
+    """
+    valeur = arrondir(montant)
+    motif = "#,##0" if valeur == valeur.to_integral_value() else "#,##0.00"
+    return format_decimal(valeur, format=motif, locale=_FR) + NBSP + "€"
+
+
+def entier_en_lettres(nombre: int) -> str:
+    """Return a whole number in French words, traditional spelling as in contracts.
+
+    >>> entier_en_lettres(80), entier_en_lettres(81), entier_en_lettres(200000)
+    ('quatre-vingts', 'quatre-vingt-un', 'deux cent mille')
+    >>> entier_en_lettres(21), entier_en_lettres(0)
+    ('vingt et un', 'zéro')
+    """
+    if isinstance(nombre, bool) or not isinstance(nombre, int) or nombre < 0:
+        raise ValueError(f"un entier positif ou nul est attendu, pas {nombre!r}")
+    return str(num2words(nombre, lang="fr"))
+
+
+def montant_en_lettres(montant: Decimal) -> str:
+    """Return an amount in French words, as a contract writes it.
+
+    >>> montant_en_lettres(Decimal("9000"))
+    'neuf mille euros'
+    >>> montant_en_lettres(Decimal("80")), montant_en_lettres(Decimal("81"))
+    ('quatre-vingts euros', 'quatre-vingt-un euros')
+    >>> montant_en_lettres(Decimal("200000"))
+    'deux cent mille euros'
+    >>> montant_en_lettres(Decimal("1000000")), montant_en_lettres(Decimal("2000000"))
+    ("un million d'euros", "deux millions d'euros")
+    >>> montant_en_lettres(Decimal("1200000"))
+    'un million deux cent mille euros'
+    >>> montant_en_lettres(Decimal("33333.33"))
+    'trente-trois mille trois cent trente-trois euros et trente-trois centimes'
+    >>> montant_en_lettres(Decimal("1")), montant_en_lettres(Decimal("0.50"))
+    ('un euro', 'cinquante centimes')
+    >>> montant_en_lettres(Decimal("1.01")), montant_en_lettres(Decimal("0"))
+    ('un euro et un centime', 'zéro euro')
+    """
+    valeur = arrondir(montant)
+    if valeur < 0:
+        raise ValueError(f"un montant négatif ne s'écrit pas en lettres : {montant}")
+    euros = int(valeur)
+    centimes = int((valeur - euros) * 100)
+    morceaux = []
+    if euros:
+        if euros == 1:
+            unite = "euro"
+        elif euros % 1_000_000 == 0:
+            unite = "d'euros"
+        else:
+            unite = "euros"
+        morceaux.append(f"{entier_en_lettres(euros)} {unite}")
+    if centimes:
+        morceaux.append(f"{entier_en_lettres(centimes)} centime{'s' if centimes > 1 else ''}")
+    return " et ".join(morceaux) if morceaux else "zéro euro"
+
+
+def montant_en_chiffres_et_lettres(montant: Decimal) -> str:
+    """Return the legal form: words, then figures in brackets, both from one rounded value.
+
+    >>> montant_en_chiffres_et_lettres(Decimal("9000"))
+    'neuf mille euros (9\\u202f000\\xa0€)'
+    """
+    return f"{montant_en_lettres(montant)} ({format_montant(montant)})"
+
+
+def nombre_en_lettres_et_chiffres(nombre: int) -> str:
+    """Return a count in words, then in figures.
+
+    >>> nombre_en_lettres_et_chiffres(30), nombre_en_lettres_et_chiffres(150)
+    ('trente (30)', 'cent cinquante (150)')
+    """
+    return f"{entier_en_lettres(nombre)} ({format_nombre(nombre)})"
+
+
+def format_pourcentage(valeur: int | Decimal) -> str:
+    """Return a percentage, the ``%`` sign behind a narrow no-break space.
+
+    >>> format_pourcentage(20), format_pourcentage(Decimal("33.5"))
+    ('20\\u202f%', '33,5\\u202f%')
+    """
+    return format_decimal(valeur, format="#,##0.##", locale=_FR) + NNBSP + "%"
+
+
+def format_date(date: dt.date) -> str:
+    """Return a date as a contract writes it; the first of the month is ``1er``.
+
+    >>> format_date(dt.date(2010, 11, 26)), format_date(dt.date(2011, 4, 1))
+    ('26 novembre 2010', '1er avril 2011')
+    """
+    jour = "1er" if date.day == 1 else str(date.day)
+    return f"{jour} {_MOIS[date.month]} {date.year}"
+
+
+_VOYELLE = re.compile(r"(?i)[aeiouyhàâäéèêëîïôöùûüÿæœ]")
+
+
+def de(nom: str) -> str:
+    """Return *nom* preceded by « de », elided or contracted as French requires.
+
+    >>> de("Toul"), de("Épinal"), de("Le Havre"), de("Les Mureaux"), de("ALIZÉ® Toulinois")
+    ('de Toul', "d'Épinal", 'du Havre', 'des Mureaux', "d'ALIZÉ® Toulinois")
+    """
+    if nom.startswith("Le "):
+        return "du " + nom[3:]
+    if nom.startswith("Les "):
+        return "des " + nom[4:]
+    return ("d'" if _VOYELLE.match(nom) else "de ") + nom
+
+
+def a(nom: str) -> str:
+    """Return *nom* preceded by « à », contracted as French requires.
+
+    >>> a("Parole d'entreprises"), a("Le Creusot"), a("Les Ulis")
+    ("à Parole d'entreprises", 'au Creusot', 'aux Ulis')
+    """
+    if nom.startswith("Le "):
+        return "au " + nom[3:]
+    if nom.startswith("Les "):
+        return "aux " + nom[4:]
+    return "à " + nom
+
+
+def format_iban(iban: str) -> str:
+    """Return an IBAN in groups of four, as bank details print it.
+
+    >>> format_iban("FR7614707000500801234567869")
+    'FR76 1470 7000 5008 0123 4567 869'
+    """
+    compact = re.sub(r"\s", "", iban).upper()
+    return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+
+
+def format_siret(siret: str) -> str:
+    """Return a SIRET as SIREN (3 groups of 3) then NIC.
+
+    >>> format_siret("39017425810008")
+    '390 174 258 10008'
+    """
+    compact = re.sub(r"\s", "", siret)
+    return f"{compact[:3]} {compact[3:6]} {compact[6:9]} {compact[9:]}"
+
+
+_ESPACES = "[ \u00a0\u202f\u2009]"
+_TYPO = (
+    (re.compile(_ESPACES + r"+:"), NBSP + ":"),
+    (re.compile(_ESPACES + r"+([;!?%])"), NNBSP + r"\1"),
+    (re.compile("«" + _ESPACES + "*"), "«" + NBSP),
+    (re.compile(_ESPACES + "*»"), NBSP + "»"),
+    (re.compile(r"\bn°" + _ESPACES + r"+(?=\d)"), "n°" + NBSP),
+)
+
+
+def typographie(texte: str) -> str:
+    """Return *texte* with French no-break spaces: before ``:`` ``;`` ``!`` ``?`` ``%``, inside « ».
+
+    Only spaces already typed are made unbreakable (``http://`` or ``1:30`` stay as they are);
+    guillemets always get theirs.
+
+    >>> typographie("Entre : les partenaires ; « le Territoire » ?")
+    'Entre\\xa0: les partenaires\\u202f; «\\xa0le Territoire\\xa0»\\u202f?'
+    >>> typographie("«ALIZÉ®» à 20 %, voir http://x.fr")
+    '«\\xa0ALIZÉ®\\xa0» à 20\\u202f%, voir http://x.fr'
+    """
+    for motif, remplacement in _TYPO:
+        texte = motif.sub(remplacement, texte)
+    return texte
+
+
+_SPACES_IN_AMOUNT = re.compile("[ \u00a0\u202f\u2009]")
+_AMOUNT = re.compile(r"(?P<entier>\d+)(?:(?P<sep>[.,])(?P<decimales>\d+))?")
+
+
+def parse_montant(texte: str) -> Decimal:
+    """Read an amount typed by a person or a French spreadsheet, without guessing.
+
+    Spaces (any kind) group thousands; a comma or a point marks the cents; ``€`` may follow.
+    A separator followed by exactly three digits (``15.000``, ``15,000``) could be either, so it
+    is refused; so are more than two decimals, signs and exponents.
+
+    >>> parse_montant("15 000,50"), parse_montant("15\u202f000 €"), parse_montant("33333.33")
+    (Decimal('15000.50'), Decimal('15000'), Decimal('33333.33'))
+    >>> parse_montant("15.000")
+    Traceback (most recent call last):
+    alize_docs.formatting.AmountSyntaxError: « 15.000 » est ambigu : séparez les milliers par une espace (15 000) et les centimes par une virgule (15,50).
+    """
+    brut = texte.strip()
+    compact = _SPACES_IN_AMOUNT.sub("", brut.removesuffix("€").removesuffix("EUR").strip())
+    if compact.startswith("-"):
+        raise AmountSyntaxError(f"« {brut} » : un montant ne peut pas être négatif.")
+    correspondance = _AMOUNT.fullmatch(compact)
+    if correspondance is None:
+        raise AmountSyntaxError(
+            f"« {brut} » n'est pas un montant lisible : écrivez par exemple 15 000 ou 15 000,50."
+        )
+    entier, decimales = correspondance["entier"], correspondance["decimales"]
+    if decimales is not None and len(decimales) == 3:
+        raise AmountSyntaxError(
+            f"« {brut} » est ambigu : séparez les milliers par une espace (15 000) "
+            "et les centimes par une virgule (15,50)."
+        )
+    if decimales is not None and len(decimales) > 2:
+        raise AmountSyntaxError(f"« {brut} » : un montant a au plus deux décimales (les centimes).")
+    try:
+        return Decimal(f"{entier}.{decimales}" if decimales else entier)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
+        raise AmountSyntaxError(f"« {brut} » n'est pas un montant lisible.") from exc

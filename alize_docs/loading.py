@@ -1,0 +1,267 @@
+"""Read input files into plain data, then into typed models, reporting every problem in French.
+
+YAML is read without PyYAML's type guessing: a plain scalar is text (``33333.33`` stays the string
+``"33333.33"`` and becomes ``Decimal`` in the model, ``01000`` stays ``"01000"``, ``NO`` stays
+``"NO"``), except ``null``/``~``/empty and ``true``/``false``. Duplicate keys, anchors and aliases,
+custom tags and files over :data:`TAILLE_MAX` are refused. Every field path keeps its line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import Chemin, InvalidInput, Probleme, ValidationReport, sort_problems
+
+__all__ = ["TAILLE_MAX", "LoadedData", "load_model", "read_yaml", "translate_validation_error"]
+
+TAILLE_MAX = 2 * 1024 * 1024
+_NULS = {"", "~", "null", "Null", "NULL"}
+_BOOLEENS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_ETIQUETTES = {f"tag:yaml.org,2002:{nom}" for nom in
+               ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class LoadedData:
+    """Plain data read from a file, the line of each field path, and the problems met on the way."""
+
+    source: str
+    data: Any = None
+    lignes: dict[Chemin, int] = field(default_factory=dict)
+    problemes: list[Probleme] = field(default_factory=list)
+
+    def report(self, extra: list[Probleme] | tuple[Probleme, ...] = ()) -> ValidationReport:
+        tous = ValidationReport(self.source, tuple(self.problemes) + tuple(extra)).with_lines(self.lignes)
+        return ValidationReport(self.source, sort_problems(tous.problemes))
+
+
+def read_yaml(chemin: str | Path, *, texte: str | bytes | None = None) -> LoadedData:
+    """Return the plain data of a YAML file (or of *texte*), never raising on bad content."""
+    resultat = LoadedData(str(chemin))
+    brut = _read_bytes(chemin, texte, resultat)
+    if brut is None:
+        return resultat
+    try:
+        contenu = brut.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        resultat.problemes.append(Probleme(
+            "encoding", (), f"Le fichier n'est pas encodé en UTF-8 (octet 0x{brut[exc.start]:02X} à la "
+            f"position {exc.start + 1}) : enregistrez-le en UTF-8."))
+        return resultat
+    try:
+        racine = yaml.compose(contenu, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        resultat.problemes.append(_yaml_problem(exc))
+        return resultat
+    if racine is None:
+        resultat.problemes.append(Probleme("missing", (), "Le fichier est vide."))
+        return resultat
+    resultat.data = _Walker(resultat).walk(racine, ())
+    return resultat
+
+
+def _read_bytes(chemin: str | Path, texte: str | bytes | None, resultat: LoadedData) -> bytes | None:
+    if texte is not None:
+        brut = texte.encode("utf-8") if isinstance(texte, str) else texte
+    else:
+        try:
+            with open(chemin, "rb") as fichier:
+                brut = fichier.read(TAILLE_MAX + 1)
+        except FileNotFoundError:
+            resultat.problemes.append(Probleme("file", (), f"Fichier introuvable : {chemin}."))
+            return None
+        except IsADirectoryError:
+            resultat.problemes.append(Probleme("file", (), f"{chemin} est un dossier, pas un fichier."))
+            return None
+        except OSError as exc:
+            resultat.problemes.append(Probleme("file", (), f"Lecture impossible : {exc.strerror}."))
+            return None
+    if len(brut) > TAILLE_MAX:
+        resultat.problemes.append(Probleme(
+            "file", (), f"Le fichier dépasse {TAILLE_MAX // (1024 * 1024)} Mo : ce n'est pas un fichier "
+            "de saisie ALIZÉ®."))
+        return None
+    return brut
+
+
+class _Walker:
+    def __init__(self, resultat: LoadedData) -> None:
+        self.resultat = resultat
+        self.vus: set[int] = set()
+
+    def walk(self, noeud: yaml.Node, chemin: Chemin) -> Any:
+        self.resultat.lignes.setdefault(chemin, noeud.start_mark.line + 1)
+        if id(noeud) in self.vus:
+            return self._refuse(chemin, "syntax", "Les alias YAML (*nom) ne sont pas admis : recopiez la valeur.")
+        self.vus.add(id(noeud))
+        if noeud.tag not in _ETIQUETTES:
+            return self._refuse(chemin, "syntax", f"Étiquette YAML « {noeud.tag} » non admise.")
+        if isinstance(noeud, yaml.MappingNode):
+            return self._mapping(noeud, chemin)
+        if isinstance(noeud, yaml.SequenceNode):
+            return [self.walk(enfant, (*chemin, i)) for i, enfant in enumerate(noeud.value)]
+        return _scalar(noeud)
+
+    def _mapping(self, noeud: yaml.MappingNode, chemin: Chemin) -> dict[str, Any]:
+        resultat: dict[str, Any] = {}
+        for cle_noeud, valeur_noeud in noeud.value:
+            if not isinstance(cle_noeud, yaml.ScalarNode) or cle_noeud.value == "<<":
+                self._refuse(chemin, "syntax", "Clé YAML complexe ou fusion (<<) non admise.",
+                             cle_noeud.start_mark.line + 1)
+                continue
+            cle = cle_noeud.value
+            ligne = cle_noeud.start_mark.line + 1
+            if cle in resultat:
+                premiere = self.resultat.lignes.get((*chemin, cle))
+                self._refuse((*chemin, cle), "duplicate-key",
+                             f"Clé « {cle} » en double (déjà donnée ligne {premiere}) : une seule valeur "
+                             "est admise.", ligne)
+                continue
+            self.resultat.lignes[(*chemin, cle)] = ligne
+            resultat[cle] = self.walk(valeur_noeud, (*chemin, cle))
+        return resultat
+
+    def _refuse(self, chemin: Chemin, code: str, message: str, ligne: int | None = None) -> None:
+        self.resultat.problemes.append(Probleme(code, chemin, message, ligne))
+
+
+def _scalar(noeud: yaml.ScalarNode) -> Any:
+    if noeud.style is not None:  # quoted or block scalar: always text
+        return noeud.value
+    if noeud.value in _NULS:
+        return None
+    return _BOOLEENS.get(noeud.value, noeud.value)
+
+
+_YAML_MESSAGES = (
+    ("mapping values are not allowed", "deux-points inattendu : une valeur qui contient « : » doit "
+                                       "être entre guillemets"),
+    ("could not find expected ':'", "deux-points manquant après une clé"),
+    ("cannot start any token", "caractère inattendu (une tabulation ? indentez avec des espaces)"),
+    ("expected <block end>", "indentation incohérente"),
+    ("expected a single document", "le fichier contient plusieurs documents YAML (séparés par ---)"),
+    ("found undefined alias", "alias non défini"),
+    ("unexpected end of stream", "guillemet non refermé"),
+    ("special characters are not allowed", "caractère interdit dans le fichier"),
+    ("expected ',' or ']'", "liste entre crochets mal refermée"),
+    ("expected ',' or '}'", "rubrique entre accolades mal refermée"),
+)
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> Probleme:
+    probleme = str(getattr(exc, "problem", "") or getattr(exc, "reason", "") or exc)
+    francais = next((fr for en, fr in _YAML_MESSAGES if en in probleme), "structure YAML invalide")
+    marque = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    ligne = marque.line + 1 if marque is not None else None
+    colonne = f", colonne {marque.column + 1}" if marque is not None else ""
+    return Probleme("syntax", (), f"Syntaxe YAML invalide{colonne} : {francais}.", ligne)
+
+
+# --- typed models -------------------------------------------------------------------------------
+
+def load_model(model: type[M], donnees: LoadedData) -> M:
+    """Return *model* built from *donnees*; raise :class:`InvalidInput` with every problem otherwise."""
+    if donnees.data is None and donnees.problemes:
+        raise InvalidInput(donnees.report())
+    if not isinstance(donnees.data, Mapping):
+        raise InvalidInput(donnees.report([Probleme("syntax", (), "Le fichier doit être une suite de "
+                                                                   "rubriques « clé: valeur ».")]))
+    try:
+        instance = model.model_validate(donnees.data)
+    except ValidationError as exc:
+        raise InvalidInput(donnees.report(translate_validation_error(exc, model))) from None
+    if donnees.problemes:
+        raise InvalidInput(donnees.report())
+    return instance
+
+
+_TYPES_FR = {
+    "missing": ("missing", "Ce champ est obligatoire."),
+    "int_parsing": ("type", "Nombre entier attendu (reçu « {input} »)."),
+    "int_from_float": ("type", "Nombre entier attendu (reçu « {input} »)."),
+    "int_type": ("type", "Nombre entier attendu."),
+    "bool_parsing": ("type", "Oui ou non attendu (true/false, oui/non), reçu « {input} »."),
+    "bool_type": ("type", "Oui ou non attendu (true/false, oui/non)."),
+    "string_type": ("type", "Un texte est attendu ici."),
+    "list_type": ("type", "Une liste est attendue ici (une ligne « - … » par élément)."),
+    "model_type": ("type", "Une rubrique « clé: valeur » est attendue ici."),
+    "model_attributes_type": ("type", "Une rubrique « clé: valeur » est attendue ici."),
+    "dict_type": ("type", "Une rubrique « clé: valeur » est attendue ici."),
+    "date_type": ("date", "Une date est attendue (AAAA-MM-JJ)."),
+    "decimal_type": ("amount", "Un montant est attendu."),
+    "greater_than_equal": ("type", "La valeur doit être supérieure ou égale à {ge} (reçu « {input} »)."),
+    "frozen_instance": ("type", "Valeur non modifiable."),
+}
+
+
+def translate_validation_error(exc: ValidationError, model: type[BaseModel]) -> list[Probleme]:
+    """Return pydantic's errors as French problems with a rule code and a field path."""
+    problemes = []
+    for erreur in exc.errors(include_url=False):
+        chemin = tuple(erreur["loc"])
+        type_ = erreur["type"]
+        if type_ == "extra_forbidden":
+            problemes.append(_unknown_key(model, chemin))
+        elif type_ == "literal_error":
+            attendu = str(erreur.get("ctx", {}).get("expected", "")).replace(" or ", " ou ")
+            problemes.append(Probleme("choice", chemin, f"Valeur « {erreur['input']} » non admise : "
+                                                        f"valeurs possibles : {attendu}."))
+        elif type_ in _TYPES_FR:
+            code, gabarit = _TYPES_FR[type_]
+            problemes.append(Probleme(code, chemin, gabarit.format(input=erreur.get("input"),
+                                                                  **erreur.get("ctx", {}))))
+        elif type_ in {"amount", "date", "characters", "empty"}:
+            problemes.append(Probleme(type_, chemin, erreur["msg"]))
+        else:
+            problemes.append(Probleme("type", chemin, f"Valeur invalide (« {erreur.get('input')} »)."))
+    return problemes
+
+
+def _unknown_key(model: type[BaseModel], chemin: Chemin) -> Probleme:
+    cle = str(chemin[-1])
+    admises = sorted(_fields_at(model, chemin[:-1]))
+    proche = difflib.get_close_matches(cle, admises, n=1)
+    if proche:
+        conseil = f"vouliez-vous dire « {proche[0]} » ?"
+    else:
+        conseil = "clés admises ici : " + ", ".join(admises) + "."
+    return Probleme("unknown-key", chemin, f"Clé inconnue « {cle} » : {conseil}")
+
+
+def _fields_at(model: type[BaseModel], chemin: Chemin) -> set[str]:
+    courant: Any = model
+    for partie in chemin:
+        if isinstance(partie, int):
+            continue
+        champ = courant.model_fields.get(partie) if _is_model(courant) else None
+        if champ is None:
+            return set()
+        courant = _inner_model(champ.annotation)
+    return set(courant.model_fields) if _is_model(courant) else set()
+
+
+def _is_model(objet: Any) -> bool:
+    return isinstance(objet, type) and issubclass(objet, BaseModel)
+
+
+def _inner_model(annotation: Any) -> Any:
+    if _is_model(annotation):
+        return annotation
+    origine = typing.get_origin(annotation)
+    if origine in (list, typing.Union, types.UnionType, typing.Annotated):
+        for argument in typing.get_args(annotation):
+            trouve = _inner_model(argument)
+            if trouve is not None:
+                return trouve
+    return None

@@ -1,0 +1,203 @@
+"""The clause markup: the few plain-text conventions a legal reviewer writes clauses in.
+
+After a clause's variables are filled in, its text is parsed here into paragraphs:
+
+- a blank line separates paragraphs; consecutive lines join into one paragraph;
+- ``#`` title, ``##`` article heading, ``###`` sub-article heading, ``####`` sub-heading;
+- ``- item`` is a bullet, ``  - item`` (two spaces more) a bullet of the second level;
+- ``@centre texte`` a centred paragraph, ``@sous-titre texte`` a subtitle, ``@saut-de-page``
+  a page break, ``@signature Pour X | ligne 2 | ligne 3`` one cell of a signature table;
+- ``**gras**`` and ``*italique*`` inside a paragraph; ``1er`` gets its superscript by itself.
+
+Values typed by users reach this parser wrapped by :func:`protect`, so nothing in them is ever
+read as markup: ``**``, ``#``, ``- `` or ``@`` in a user's text stay as typed. In a multi-line
+value, a blank line starts a new paragraph and a single line break is a space.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .document import Block, Paragraph, Run, SignatureBlock, SignatureTable
+
+__all__ = ["MarkupError", "parse_blocks", "protect"]
+
+_OUVRE, _FERME, _PARA = "\ue000", "\ue001", "\ue002"
+_BLANC = re.compile(r"\n[ \t]*\n\s*")
+_TITRES = {1: "title", 2: "heading1", 3: "heading2", 4: "heading3"}
+_PUCE = re.compile(r"( *)- (.*)")
+_DIRECTIVE = re.compile(r"@([\w-]+)[ \t]*(.*)")
+_EXPOSANT = re.compile(r"(?<![\w])(1)(er|re)(?![\w])")
+
+
+class MarkupError(ValueError):
+    """A clause's text does not follow the markup; ``ligne`` is the line of the filled-in text."""
+
+    def __init__(self, message: str, ligne: int) -> None:
+        super().__init__(message)
+        self.ligne = ligne
+
+
+def protect(valeur: str) -> str:
+    """Return a user's value wrapped so the parser reads it as literal text.
+
+    >>> parse_blocks(protect("**pas gras** & <b>"))[0].runs
+    (Run(text='**pas gras** & <b>', bold=False, italic=False, superscript=False),)
+    """
+    paragraphes = [p.replace("\n", " ") for p in _BLANC.split(valeur)]
+    return _OUVRE + _PARA.join(paragraphes) + _FERME
+
+
+@dataclass
+class _Brut:
+    style: str
+    texte: str
+    ligne: int
+
+
+def parse_blocks(texte: str) -> list[Block]:
+    """Return the paragraphs and signature tables of a filled-in clause text.
+
+    >>> [(b.style, b.text) for b in parse_blocks("## ARTICLE 1\\n\\nLe texte\\nsuivi.\\n- un\\n  - deux")]
+    [('heading1', 'ARTICLE 1'), ('body', 'Le texte suivi.'), ('bullet1', 'un'), ('bullet2', 'deux')]
+    """
+    bruts: list[_Brut | list[_Brut]] = []
+    courant: _Brut | None = None
+    for numero, ligne in enumerate(texte.split("\n"), start=1):
+        if not ligne.strip():
+            courant = None
+            continue
+        if courant is not None and courant.style in ("body", "bullet1", "bullet2") and ligne.startswith(" ") \
+                and not _PUCE.fullmatch(ligne):
+            courant.texte += " " + ligne.strip()
+            continue
+        if courant is not None and courant.style == "body" and not _starts_block(ligne):
+            courant.texte += " " + ligne.strip()
+            continue
+        courant = _line_block(ligne, numero)
+        if courant.style == "signature":
+            if bruts and isinstance(bruts[-1], list):
+                bruts[-1].append(courant)
+            else:
+                bruts.append([courant])
+            courant = None
+        else:
+            bruts.append(courant)
+    blocs: list[Block] = []
+    for brut in bruts:
+        if isinstance(brut, list):
+            blocs.append(SignatureTable(tuple(_signature(b) for b in brut)))
+        elif brut.style == "pagebreak":
+            blocs.append(Paragraph("pagebreak"))
+        else:
+            blocs.extend(Paragraph(brut.style, _runs(p)) for p in _split_paragraphs(brut.texte))
+    return blocs
+
+
+def _starts_block(ligne: str) -> bool:
+    return ligne.startswith(("#", "@")) or _PUCE.fullmatch(ligne) is not None
+
+
+def _line_block(ligne: str, numero: int) -> _Brut:
+    if ligne.startswith("#"):
+        niveau = len(ligne) - len(ligne.lstrip("#"))
+        if niveau not in _TITRES or ligne[niveau:niveau + 1] != " ":
+            raise MarkupError(f"titre mal formé : « {ligne[:40]} » (# à #### suivis d'une espace)", numero)
+        return _Brut(_TITRES[niveau], ligne[niveau + 1:].strip(), numero)
+    if puce := _PUCE.fullmatch(ligne):
+        niveau = 1 + len(puce[1]) // 2
+        if niveau > 2:
+            raise MarkupError("une puce a au plus deux niveaux (0 ou 2 espaces avant « - »)", numero)
+        return _Brut(f"bullet{niveau}", puce[2].strip(), numero)
+    if directive := _DIRECTIVE.fullmatch(ligne.strip()):
+        nom, reste = directive[1], directive[2].strip()
+        styles = {"centre": "center", "sous-titre": "subtitle", "signature": "signature",
+                  "saut-de-page": "pagebreak"}
+        if nom not in styles:
+            raise MarkupError(f"directive inconnue « @{nom} » (admises : {', '.join(styles)})", numero)
+        return _Brut(styles[nom], reste, numero)
+    return _Brut("body", ligne.strip(), numero)
+
+
+def _split_paragraphs(texte: str) -> list[str]:
+    """Split where a user's value asked for a new paragraph, keeping each part's literal markers."""
+    if _PARA not in texte:
+        return [texte]
+    morceaux, ouvert = [], False
+    courant = ""
+    for car in texte:
+        if car == _PARA:
+            morceaux.append(courant + (_FERME if ouvert else ""))
+            courant = _OUVRE if ouvert else ""
+            continue
+        if car in (_OUVRE, _FERME):
+            ouvert = car == _OUVRE
+        courant += car
+    morceaux.append(courant)
+    return [m for m in morceaux if m.replace(_OUVRE, "").replace(_FERME, "").strip()]
+
+
+def _signature(brut: _Brut) -> SignatureBlock:
+    lignes, courant, litteral = [], "", False
+    for car in brut.texte:
+        if car in (_OUVRE, _FERME):
+            litteral = car == _OUVRE
+        if car == "|" and not litteral:
+            lignes.append(courant)
+            courant = ""
+            continue
+        courant += car
+    lignes.append(courant)
+    return SignatureBlock(tuple(_runs(ligne.replace(_PARA, " ").strip()) for ligne in lignes if ligne.strip()))
+
+
+def _runs(texte: str) -> tuple[Run, ...]:
+    runs: list[Run] = []
+    tampon: list[str] = []
+    gras = italique = litteral = False
+
+    def vider() -> None:
+        if tampon:
+            runs.extend(_superscripts(Run("".join(tampon), gras, italique)))
+            tampon.clear()
+
+    i = 0
+    while i < len(texte):
+        car = texte[i]
+        if car in (_OUVRE, _FERME):
+            litteral = car == _OUVRE
+        elif not litteral and texte.startswith("**", i):
+            vider()
+            gras = not gras
+            i += 1
+        elif not litteral and car == "*":
+            vider()
+            italique = not italique
+        else:
+            tampon.append(car)
+        i += 1
+    vider()
+    return tuple(_merge(runs))
+
+
+def _superscripts(run: Run) -> list[Run]:
+    morceaux: list[Run] = []
+    debut = 0
+    for m in _EXPOSANT.finditer(run.text):
+        morceaux.append(Run(run.text[debut:m.end(1)], run.bold, run.italic))
+        morceaux.append(Run(m[2], run.bold, run.italic, superscript=True))
+        debut = m.end()
+    morceaux.append(Run(run.text[debut:], run.bold, run.italic))
+    return [r for r in morceaux if r.text]
+
+
+def _merge(runs: list[Run]) -> list[Run]:
+    fusion: list[Run] = []
+    for run in runs:
+        if fusion and (fusion[-1].bold, fusion[-1].italic, fusion[-1].superscript) == \
+                (run.bold, run.italic, run.superscript):
+            fusion[-1] = Run(fusion[-1].text + run.text, run.bold, run.italic, run.superscript)
+        else:
+            fusion.append(run)
+    return fusion

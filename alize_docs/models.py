@@ -1,0 +1,248 @@
+"""Typed input models: what a territory file may contain, field by field.
+
+Models check the shape and the type of each value (unknown keys are errors, money is ``Decimal``);
+the program's rules (cap, balance, signatories…) live in :mod:`alize_docs.rules`, which reports on
+a whole model at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from .formatting import AmountSyntaxError, parse_montant
+
+__all__ = [
+    "Apports",
+    "Astrees",
+    "Cdc",
+    "ComiteAgrement",
+    "Compte",
+    "Comptes",
+    "DepenseAutre",
+    "DepensesFonctionnement",
+    "Dispositif",
+    "Etat",
+    "Objectifs",
+    "Operateur",
+    "Partenaire",
+    "Personne",
+    "PresidentComite",
+    "Signature",
+    "Territoire",
+]
+
+_INTERDITS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\ue000-\uf8ff]")
+
+
+def _texte(valeur: str) -> str:
+    valeur = valeur.replace("\r\n", "\n")
+    if (mauvais := _INTERDITS.search(valeur)) is not None:
+        car = mauvais.group()
+        nom = unicodedata.name(car, "caractère de contrôle")
+        raise PydanticCustomError(
+            "characters",
+            "Caractère interdit U+{code:04X} ({nom}) en position {position} : il ne peut pas figurer "
+            "dans un document Word. Retirez-le (il vient souvent d'un copier-coller).",
+            {"code": ord(car), "nom": nom.lower(), "position": mauvais.start() + 1},
+        )
+    if not valeur.strip():
+        raise PydanticCustomError("empty", "Ce champ ne peut pas être vide.")
+    return valeur.strip()
+
+
+def _montant(valeur: Any) -> Any:
+    if isinstance(valeur, bool) or isinstance(valeur, float):
+        raise PydanticCustomError(
+            "amount",
+            "Montant reçu comme nombre à virgule flottante ({valeur!r}) : passez un Decimal ou une chaîne.",
+            {"valeur": valeur},
+        )
+    if isinstance(valeur, int):
+        valeur = Decimal(valeur)
+    if isinstance(valeur, str):
+        try:
+            valeur = parse_montant(valeur)
+        except AmountSyntaxError as exc:
+            raise PydanticCustomError("amount", str(exc)) from None
+    if isinstance(valeur, Decimal):
+        if not valeur.is_finite():
+            raise PydanticCustomError("amount", "Montant invalide : {valeur}.", {"valeur": str(valeur)})
+        if valeur < 0:
+            raise PydanticCustomError("amount", "Un montant ne peut pas être négatif ({valeur}).",
+                                      {"valeur": str(valeur)})
+        if valeur != valeur.quantize(Decimal("0.01")):
+            raise PydanticCustomError("amount", "Un montant a au plus deux décimales (reçu {valeur}).",
+                                      {"valeur": str(valeur)})
+    return valeur
+
+
+_DATE_FR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _date(valeur: Any) -> Any:
+    if isinstance(valeur, str) and (jma := _DATE_FR.fullmatch(valeur.strip())):
+        valeur = f"{jma[3]}-{int(jma[2]):02d}-{int(jma[1]):02d}"
+    if isinstance(valeur, str):
+        try:
+            return dt.date.fromisoformat(valeur.strip())
+        except ValueError:
+            raise PydanticCustomError(
+                "date",
+                "« {valeur} » n'est pas une date valide : écrivez AAAA-MM-JJ ou JJ/MM/AAAA, avec un jour "
+                "qui existe.",
+                {"valeur": valeur},
+            ) from None
+    return valeur
+
+
+def _oui_non(valeur: Any) -> Any:
+    if isinstance(valeur, str) and valeur.strip().lower() in {"oui", "non"}:
+        return valeur.strip().lower() == "oui"
+    return valeur
+
+
+Texte = Annotated[str, AfterValidator(_texte)]
+Montant = Annotated[Decimal, BeforeValidator(_montant)]
+Date = Annotated[dt.date, BeforeValidator(_date)]
+Booleen = Annotated[bool, BeforeValidator(_oui_non)]
+Jours = Annotated[int, Field(ge=0)]
+ParAnnee = list[Montant]
+
+
+class _Modele(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Personne(_Modele):
+    civilite: Literal["Madame", "Monsieur"]
+    prenom: Texte
+    nom: Texte
+    qualite: Texte | None = None
+
+    @property
+    def nom_complet(self) -> str:
+        return f"{self.civilite} {self.prenom} {self.nom}"
+
+
+class PresidentComite(Personne):
+    partenaire: Texte
+
+
+class Objectifs(_Modele):
+    projets: int
+    emplois: int
+    specifiques: list[Texte] = []
+
+
+class Dispositif(_Modele):
+    nom: Texte
+    nature: Literal["creation", "renouvellement"]
+    zone_emploi: Texte
+    departement: Texte
+    territoire: list[Texte]
+    carte_annexee: Booleen = False
+    contexte: Texte
+    premiers_resultats: Texte | None = None
+    objectifs: Objectifs
+    valorisation_jour: Montant | None = None
+    duree_annees: int | None = None
+
+
+class Signature(_Modele):
+    lieu: Texte
+    date: Date
+
+
+class Etat(_Modele):
+    prefet: Personne
+
+
+class ApportsCdc(_Modele):
+    avances: ParAnnee
+
+
+class Cdc(_Modele):
+    direction_regionale: Texte
+    directeur: Personne
+    apports: ApportsCdc
+
+
+class Astrees(_Modele):
+    representant: Personne
+
+
+class Compte(_Modele):
+    banque: Texte
+    iban: Texte
+
+
+class Comptes(_Modele):
+    avances: Compte
+    fonctionnement: Compte
+
+
+class Operateur(_Modele):
+    nom: Texte
+    forme: Texte
+    siret: Texte
+    adresse: Texte
+    representant: Personne
+    autorisation_direction_budget: Date
+    comptes: Comptes
+
+
+class ComiteAgrement(_Modele):
+    president: PresidentComite
+    plafond_avance: Montant | None = None
+
+
+class Apports(_Modele):
+    avances: ParAnnee | None = None
+    fonctionnement: ParAnnee | None = None
+    jours: list[Jours] | None = None
+
+
+class Partenaire(_Modele):
+    id: Texte
+    nom: Texte
+    categorie: Literal["entreprise", "collectivite", "organisme"]
+    signataire: Personne | None = None
+    represente_par: Literal["etat"] | None = None
+    apports: Apports = Apports()
+
+
+class DepenseAutre(_Modele):
+    libelle: Texte
+    montants: ParAnnee
+
+
+class DepensesFonctionnement(_Modele):
+    communication: ParAnnee | None = None
+    contribution_astrees: ParAnnee
+    autres: list[DepenseAutre] = []
+
+
+class Territoire(_Modele):
+    """A territory's file: everything its partnership convention and annexes say."""
+
+    modele: Texte
+    dispositif: Dispositif
+    signature: Signature
+    etat: Etat
+    cdc: Cdc
+    astrees: Astrees
+    operateur: Operateur
+    comite_agrement: ComiteAgrement
+    partenaires: list[Partenaire]
+    depenses_fonctionnement: DepensesFonctionnement
+
+    def partenaire(self, ident: str) -> Partenaire | None:
+        """Return the partner with this id, or None."""
+        return next((p for p in self.partenaires if p.id == ident), None)

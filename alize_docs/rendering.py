@@ -1,0 +1,196 @@
+"""Word rendering: the one module that talks to docxtpl and python-docx.
+
+:func:`render_docx` fills the template's own fields (header, footer, properties) with docxtpl in a
+sandbox with escaping on, then appends the assembled blocks with python-docx as literal runs — a
+user's text is never seen by a template engine there. The zip is written with fixed timestamps and
+properties dated from the document, so the same input gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import jinja2
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.shared import Pt
+from docxtpl import DocxTemplate
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from lxml import etree
+
+from .document import AssembledDocument, Paragraph, Run, SignatureTable
+from .errors import RenderError
+
+__all__ = ["WORD_STYLES", "docx_text", "provenance", "read_provenance", "render_docx"]
+
+WORD_STYLES = {
+    "title": "Title",
+    "subtitle": "Subtitle",
+    "heading1": "Heading 1",
+    "heading2": "Heading 2",
+    "heading3": "Heading 3",
+    "body": "Normal",
+    "center": "Centré",
+    "bullet1": "List Bullet",
+    "bullet2": "List Bullet 2",
+}
+"""Our block styles and the Word styles a template must define for them."""
+
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def render_docx(document: AssembledDocument, template: Path) -> bytes:
+    """Return the .docx bytes of *document* laid out on *template*."""
+    try:
+        gabarit = DocxTemplate(str(template))
+        env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+        gabarit.render({"entete": document.header, "titre": document.title}, jinja_env=env, autoescape=True)
+    except (jinja2.TemplateError, OSError, KeyError, ValueError) as exc:
+        raise RenderError(f"gabarit Word {template.name} inutilisable : {exc}") from exc
+    word = gabarit.docx
+    missing = [s for s in WORD_STYLES.values() if s not in [st.name for st in word.styles]]
+    if missing:
+        raise RenderError(f"le gabarit {template.name} ne définit pas les styles : {', '.join(missing)}")
+    for bloc in document.blocks:
+        if isinstance(bloc, SignatureTable):
+            _signature_table(word, bloc)
+        elif bloc.style == "pagebreak":
+            word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        else:
+            _paragraph(word, bloc)
+    _properties(word, document)
+    tampon = io.BytesIO()
+    word.save(tampon)
+    return _normalised_zip(tampon.getvalue())
+
+
+def _paragraph(word: docx.Document, bloc: Paragraph) -> None:
+    paragraphe = word.add_paragraph(style=WORD_STYLES[bloc.style])
+    _add_runs(paragraphe, bloc.runs)
+
+
+def _add_runs(paragraphe: docx.text.paragraph.Paragraph, runs: tuple[Run, ...], gras: bool = False) -> None:
+    for run in runs:
+        r = paragraphe.add_run(run.text)
+        r.bold = run.bold or gras or None
+        r.italic = run.italic or None
+        if run.superscript:
+            r.font.superscript = True
+
+
+def _signature_table(word: docx.Document, table: SignatureTable) -> None:
+    lignes = (len(table.blocks) + 1) // 2
+    tableau = word.add_table(rows=lignes, cols=2)
+    tableau.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for i, bloc in enumerate(table.blocks):
+        cellule = tableau.cell(i // 2, i % 2)
+        for n, ligne in enumerate(bloc.lines):
+            paragraphe = cellule.paragraphs[0] if n == 0 else cellule.add_paragraph()
+            paragraphe.style = word.styles["Signature ALIZÉ"] if "Signature ALIZÉ" in word.styles else None
+            _add_runs(paragraphe, ligne, gras=n == 0)
+        for _ in range(4):  # room for the signature
+            cellule.add_paragraph()
+    for rangee in tableau.rows:
+        proprietes = rangee._tr.get_or_add_trPr()
+        indivisible = OxmlElement("w:cantSplit")
+        proprietes.append(indivisible)
+    espace = word.add_paragraph()
+    espace.paragraph_format.space_after = Pt(6)
+
+
+def _properties(word: docx.Document, document: AssembledDocument) -> None:
+    proprietes = word.core_properties
+    moment = dt.datetime.combine(document.date, dt.time(), tzinfo=dt.UTC).replace(tzinfo=None)
+    proprietes.title = document.title
+    proprietes.subject = document.subject
+    proprietes.author = document.author
+    proprietes.last_modified_by = "alize-docs"
+    proprietes.created = proprietes.modified = moment
+    proprietes.last_printed = moment
+    proprietes.revision = 1
+    proprietes.keywords = f"ALIZÉ® ; modèle {document.modele}"
+    proprietes.comments = f"Produit par alize-docs à partir du modèle {document.modele}."
+    proprietes.language = "fr-FR"
+    _custom_properties(word, provenance(document))
+
+
+def provenance(document: AssembledDocument) -> dict[str, str]:
+    """Return what a document records of its making: model, tool, input hash, each clause and its hash."""
+    from . import __version__
+
+    valeurs = {
+        "alize:document": document.kind,
+        "alize:modele": document.modele,
+        "alize:outil": f"alize-docs {__version__}",
+        "alize:donnees-sha256": document.input_sha256,
+    }
+    for i, clause in enumerate(document.clauses, start=1):
+        valeurs[f"alize:clause-{i:02d}"] = f"{clause.ref} sha256:{clause.sha256}"
+    return valeurs
+
+
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_CUSTOM_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def _custom_properties(word: docx.Document, valeurs: dict[str, str]) -> None:
+    racine = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+    for pid, (nom, valeur) in enumerate(valeurs.items(), start=2):
+        propriete = etree.SubElement(racine, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(pid), name=nom)
+        etree.SubElement(propriete, f"{{{_VT_NS}}}lpwstr").text = valeur
+    blob = etree.tostring(racine, xml_declaration=True, encoding="UTF-8", standalone=True)
+    paquet = word.part.package
+    part = Part(PackURI("/docProps/custom.xml"), _CUSTOM_CT, blob, paquet)
+    paquet.relate_to(part, _CUSTOM_RT)
+
+
+def read_provenance(donnees: bytes) -> dict[str, str]:
+    """Return the custom properties a .docx records (empty if it has none)."""
+    paquet = zipfile.ZipFile(io.BytesIO(donnees))
+    if "docProps/custom.xml" not in paquet.namelist():
+        return {}
+    racine = etree.fromstring(paquet.read("docProps/custom.xml"))
+    return {p.get("name"): "".join(p.itertext()) for p in racine.iter(f"{{{_CUSTOM_NS}}}property")}
+
+
+def _normalised_zip(donnees: bytes) -> bytes:
+    """Rewrite the package with fixed timestamps and checked XML, so equal inputs give equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(donnees))
+    sortie = io.BytesIO()
+    with zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as cible:
+        for info in source.infolist():
+            contenu = source.read(info.filename)
+            if info.filename.endswith((".xml", ".rels")):
+                try:
+                    etree.fromstring(contenu, etree.XMLParser(resolve_entities=False, no_network=True))
+                except etree.XMLSyntaxError as exc:
+                    raise RenderError(f"partie {info.filename} mal formée après rendu : {exc}") from exc
+            entree = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+            entree.compress_type = zipfile.ZIP_DEFLATED
+            entree.external_attr = 0o644 << 16
+            cible.writestr(entree, contenu)
+    return sortie.getvalue()
+
+
+def docx_text(donnees: bytes) -> str:
+    """Return every text a reader sees in a .docx: body, tables, headers, footers, one paragraph a line."""
+    paquet = zipfile.ZipFile(io.BytesIO(donnees))
+    textes = []
+    for nom in sorted(paquet.namelist()):
+        if nom.startswith("word/") and nom.endswith(".xml") and any(
+                part in nom for part in ("document", "header", "footer")):
+            racine = etree.fromstring(paquet.read(nom))
+            for paragraphe in racine.iter(qn("w:p")):
+                textes.append("".join(t.text or "" for t in paragraphe.iter(qn("w:t"))))
+    return "\n".join(textes)

@@ -1,0 +1,287 @@
+"""The program's rules on a territory, each reporting every breach with its code, path and French message.
+
+Each rule is a generator of :class:`~alize_docs.errors.Probleme`; :func:`validate_territoire` runs
+them all, so a report lists every problem at once. Codes are those of DOMAIN.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.fr import siret as stdnum_siret
+
+from .budget import Budget, budget_territoire
+from .errors import Chemin, Probleme
+from .formatting import format_montant, format_pourcentage
+from .models import Territoire
+from .programme import CONTRIBUTION_ASTREES_ANNUELLE, DUREE_ANNEES, PLAFOND_CDC, VALORISATION_JOUR
+
+__all__ = ["BLANKS", "RULES", "find_blanks", "validate_territoire"]
+
+
+@dataclass(frozen=True)
+class Contexte:
+    territoire: Territoire
+    budget: Budget
+    modeles: frozenset[str]
+
+
+Regle = Callable[[Contexte], Iterator[Probleme]]
+
+
+def duration(ctx: Contexte) -> Iterator[Probleme]:
+    """Every yearly list has one value per year of the three-year convention."""
+    t = ctx.territoire
+    if t.dispositif.duree_annees is not None and t.dispositif.duree_annees != DUREE_ANNEES:
+        yield Probleme("duration", ("dispositif", "duree_annees"),
+                       f"La convention dure {DUREE_ANNEES} ans à compter de sa signature ; "
+                       f"{t.dispositif.duree_annees} ans n'est pas admis.")
+    series: list[tuple[Chemin, Sequence[object] | None]] = [
+        (("cdc", "apports", "avances"), t.cdc.apports.avances),
+        (("depenses_fonctionnement", "communication"), t.depenses_fonctionnement.communication),
+        (("depenses_fonctionnement", "contribution_astrees"), t.depenses_fonctionnement.contribution_astrees),
+    ]
+    for i, autre in enumerate(t.depenses_fonctionnement.autres):
+        series.append((("depenses_fonctionnement", "autres", i, "montants"), autre.montants))
+    for i, p in enumerate(t.partenaires):
+        for nom in ("avances", "fonctionnement", "jours"):
+            series.append((("partenaires", i, "apports", nom), getattr(p.apports, nom)))
+    for chemin, valeurs in series:
+        if valeurs is not None and len(valeurs) != DUREE_ANNEES:
+            yield Probleme("duration", chemin,
+                           f"{DUREE_ANNEES} valeurs sont attendues, une par année de la convention "
+                           f"(elle dure {DUREE_ANNEES} ans) ; {len(valeurs)} reçue{'s' if len(valeurs) > 1 else ''}.")
+
+
+def renewal(ctx: Contexte) -> Iterator[Probleme]:
+    """First local results appear on a renewal, and only there."""
+    d = ctx.territoire.dispositif
+    chemin = ("dispositif", "premiers_resultats")
+    if d.nature == "renouvellement" and not d.premiers_resultats:
+        yield Probleme("renewal", chemin, "Pour un renouvellement, les premiers résultats de l'action au "
+                                          "niveau local doivent être décrits (préambule).")
+    if d.nature == "creation" and d.premiers_resultats:
+        yield Probleme("renewal", chemin, "Une première convention (nature : creation) n'a pas encore de "
+                                          "résultats locaux : retirez ce texte ou indiquez "
+                                          "« nature: renouvellement ».")
+
+
+def objectives(ctx: Contexte) -> Iterator[Probleme]:
+    """The number of SME projects and of jobs are positive whole numbers."""
+    o = ctx.territoire.dispositif.objectifs
+    for nom, libelle in (("projets", "de projets de PME/PMI"), ("emplois", "d'emplois")):
+        valeur = getattr(o, nom)
+        if valeur <= 0:
+            yield Probleme("objectives", ("dispositif", "objectifs", nom),
+                           f"L'objectif {libelle} doit être un nombre entier positif (reçu {valeur}).")
+
+
+def day_rate(ctx: Contexte) -> Iterator[Probleme]:
+    """Skills are valued at the model's day rate."""
+    taux = ctx.territoire.dispositif.valorisation_jour
+    if taux is not None and taux != VALORISATION_JOUR:
+        yield Probleme("day-rate", ("dispositif", "valorisation_jour"),
+                       f"Les compétences sont valorisées à {format_montant(VALORISATION_JOUR)} par jour "
+                       f"(article 4 du modèle) ; {format_montant(taux)} n'est pas admis.")
+
+
+def cdc_cap(ctx: Contexte) -> Iterator[Probleme]:
+    """The CDC's endowment of the advances fund is at most 20 % of the other endowments to it."""
+    b = ctx.budget
+    if b.dotation_cdc > b.plafond_cdc:
+        yield Probleme("cdc-cap", ("cdc", "apports", "avances"),
+                       f"La dotation de la CDC ({format_montant(b.dotation_cdc)}) dépasse "
+                       f"{format_pourcentage(PLAFOND_CDC * 100)} des autres dotations au fonds d'avances "
+                       f"({format_montant(b.plafond_cdc)}, soit {format_pourcentage(PLAFOND_CDC * 100)} de "
+                       f"{format_montant(b.autres_dotations)}).")
+
+
+def astrees(ctx: Contexte) -> Iterator[Probleme]:
+    """ASTREES receives 3 000 € per calendar year, 9 000 € in all."""
+    chemin = ("depenses_fonctionnement", "contribution_astrees")
+    for i, montant in enumerate(ctx.territoire.depenses_fonctionnement.contribution_astrees[:DUREE_ANNEES]):
+        if montant != CONTRIBUTION_ASTREES_ANNUELLE:
+            yield Probleme("astrees", (*chemin, i),
+                           f"La contribution à ASTREES est de {format_montant(CONTRIBUTION_ASTREES_ANNUELLE)} "
+                           f"par année calendaire (article 7) ; l'année {i + 1} indique {format_montant(montant)}.")
+
+
+_IBAN_ERREURS = {
+    InvalidChecksum: "la clé de contrôle est fausse (une erreur de saisie ?)",
+    InvalidLength: "la longueur ne correspond pas au pays",
+    InvalidFormat: "le format n'est pas celui d'un IBAN",
+    InvalidComponent: "le code pays ou le compte est invalide",
+}
+
+
+def accounts(ctx: Contexte) -> Iterator[Probleme]:
+    """Two distinct accounts, each with a valid IBAN; the operator's SIRET is valid."""
+    op = ctx.territoire.operateur
+    compacts = {}
+    for nom in ("avances", "fonctionnement"):
+        iban = getattr(op.comptes, nom).iban
+        chemin = ("operateur", "comptes", nom, "iban")
+        try:
+            compacts[nom] = stdnum_iban.validate(iban)
+        except tuple(_IBAN_ERREURS) as exc:
+            raison = next(m for t, m in _IBAN_ERREURS.items() if isinstance(exc, t))
+            yield Probleme("accounts", chemin, f"IBAN « {iban} » invalide : {raison}.")
+    if len(compacts) == 2 and compacts["avances"] == compacts["fonctionnement"]:
+        yield Probleme("accounts", ("operateur", "comptes", "fonctionnement", "iban"),
+                       "Le compte de fonctionnement doit être distinct du compte du fonds d'avances "
+                       "remboursables (article 4) : les deux IBAN sont identiques.")
+    if not stdnum_siret.is_valid(op.siret):
+        yield Probleme("accounts", ("operateur", "siret"),
+                       f"SIRET « {op.siret} » invalide : 14 chiffres attendus, avec une clé de contrôle juste.")
+
+
+def balance(ctx: Contexte) -> Iterator[Probleme]:
+    """The operating account's resources equal its uses each year; the advances fund is endowed."""
+    b = ctx.budget
+    ressources, emplois = b.fonctionnement(), b.emplois_fonctionnement
+    for annee, (r, e) in enumerate(zip(ressources, emplois, strict=True), start=1):
+        if r != e:
+            yield Probleme("balance", ("depenses_fonctionnement",),
+                           f"Le compte de fonctionnement n'est pas équilibré en année {annee} : ressources "
+                           f"{format_montant(r)} (apports des partenaires), emplois {format_montant(e)} "
+                           f"(dépenses) ; écart {format_montant(abs(r - e))}.")
+    if not any(b.avances()):
+        yield Probleme("balance", ("partenaires",),
+                       "Le fonds d'avances remboursables n'est doté par aucun partenaire.")
+
+
+def committee(ctx: Contexte) -> Iterator[Probleme]:
+    """The comité d'agrément has a partner company, and its president represents one."""
+    t = ctx.territoire
+    if not any(p.categorie == "entreprise" for p in t.partenaires):
+        yield Probleme("committee", ("partenaires",),
+                       "Le comité d'agrément doit compter au moins une entreprise partenaire (article 5.2).")
+    ident = t.comite_agrement.president.partenaire
+    partenaire = t.partenaire(ident)
+    chemin = ("comite_agrement", "president", "partenaire")
+    if partenaire is None:
+        yield Probleme("committee", chemin, f"Le président du comité d'agrément représente « {ident} », qui "
+                                            f"n'est pas un partenaire ({_ids(t)}).")
+    elif partenaire.categorie != "entreprise":
+        yield Probleme("committee", chemin,
+                       f"La présidence du comité d'agrément est assurée par le représentant d'une entreprise "
+                       f"(article 5.2) ; « {partenaire.nom} » est un partenaire de catégorie "
+                       f"« {partenaire.categorie} ».")
+
+
+def signatories(ctx: Contexte) -> Iterator[Probleme]:
+    """Every party signs: each partner has its own signatory or signs through the État's block."""
+    vus: dict[str, int] = {}
+    for i, p in enumerate(ctx.territoire.partenaires):
+        if p.id in vus:
+            yield Probleme("signatories", ("partenaires", i, "id"),
+                           f"Identifiant « {p.id} » déjà utilisé par le partenaire n° {vus[p.id] + 1}.")
+        vus.setdefault(p.id, i)
+        if p.signataire is None and p.represente_par is None:
+            yield Probleme("signatories", ("partenaires", i, "signataire"),
+                           f"« {p.nom} » doit signer la convention : indiquez son signataire (civilité, "
+                           "prénom, nom, qualité) ou « represente_par: etat ».")
+        elif p.signataire is not None and p.represente_par is not None:
+            yield Probleme("signatories", ("partenaires", i, "represente_par"),
+                           f"« {p.nom} » a un signataire et signe aussi par le bloc de l'État : choisissez "
+                           "l'un ou l'autre.")
+        elif p.represente_par == "etat" and p.categorie == "entreprise":
+            yield Probleme("signatories", ("partenaires", i, "represente_par"),
+                           f"Une entreprise partenaire (« {p.nom} ») signe en son nom propre, pas par le bloc "
+                           "de l'État.")
+        if p.signataire is not None and not p.signataire.qualite:
+            yield Probleme("signatories", ("partenaires", i, "signataire", "qualite"),
+                           f"La qualité du signataire de « {p.nom} » (sa fonction) figure au bloc de signature.")
+
+
+def dates(ctx: Contexte) -> Iterator[Probleme]:
+    """The Direction du budget's authorisation precedes the signature."""
+    t = ctx.territoire
+    if t.operateur.autorisation_direction_budget > t.signature.date:
+        yield Probleme("dates", ("operateur", "autorisation_direction_budget"),
+                       "La lettre d'autorisation de la Direction du budget, visée par la convention, ne peut "
+                       "pas être postérieure à la signature.")
+
+
+def territory(ctx: Contexte) -> Iterator[Probleme]:
+    """Article 2 lists at least one commune or intercommunalité."""
+    if not ctx.territoire.dispositif.territoire:
+        yield Probleme("territory", ("dispositif", "territoire"),
+                       "Listez au moins une commune ou intercommunalité du territoire (article 2).")
+
+
+def model(ctx: Contexte) -> Iterator[Probleme]:
+    """The model named exists in the clause library."""
+    if ctx.territoire.modele not in ctx.modeles:
+        yield Probleme("model", ("modele",), f"Modèle « {ctx.territoire.modele} » inconnu : modèles "
+                                             f"disponibles : {', '.join(sorted(ctx.modeles))}.")
+
+
+BLANKS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\.{4,}|…{2,}|_{3,}"), "des pointillés (un blanc à remplir)"),
+    (re.compile(r"XXX|(?<![\w'’-])[XY](?![\w'’-])"), "un blanc « XXX », « X » ou « Y » du modèle"),
+    (re.compile(r"\[[^\]]*\]"), "une note entre crochets (note de rédaction)"),
+    (re.compile(r"\{\{|\}\}|\{%|%\}|\{#"), "une balise de gabarit {{ … }}"),
+    (re.compile(r"(?i)à compléter|a completer|\(\s*\?\s*\)|Madame/Monsieur"), "un texte à compléter"),
+    (re.compile(r"(?i)\((?:en cas de|lister|bassins présentant)"), "une note de rédaction du modèle"),
+)
+"""Patterns that betray a blank or a drafting note left in a text, with what they mean in French."""
+
+
+def find_blanks(texte: str) -> str | None:
+    """Return the French description of the first blank found in *texte*, or None.
+
+    >>> find_blanks("Fait à ....., le")
+    'des pointillés (un blanc à remplir)'
+    >>> find_blanks("sur le territoire de XXX") is None, find_blanks("SIDE, Toul") is None
+    (False, True)
+    """
+    for motif, description in BLANKS:
+        if motif.search(texte):
+            return description
+    return None
+
+
+def blanks(ctx: Contexte) -> Iterator[Probleme]:
+    """No value typed by the user is itself a blank or a drafting note."""
+    for chemin, texte in _strings(ctx.territoire, ()):
+        if (trouve := find_blanks(texte)) is not None:
+            yield Probleme("blanks", chemin, f"Le texte contient {trouve} : « {_extrait(texte)} ». "
+                                             "Remplacez-le par la valeur définitive.")
+
+
+def _strings(valeur: object, chemin: Chemin) -> Iterator[tuple[Chemin, str]]:
+    if isinstance(valeur, str):
+        yield chemin, valeur
+    elif isinstance(valeur, BaseModel):
+        for nom in type(valeur).model_fields:
+            yield from _strings(getattr(valeur, nom), (*chemin, nom))
+    elif isinstance(valeur, list):
+        for i, element in enumerate(valeur):
+            yield from _strings(element, (*chemin, i))
+
+
+def _extrait(texte: str, taille: int = 60) -> str:
+    return texte if len(texte) <= taille else texte[: taille - 1] + "…"
+
+
+def _ids(t: Territoire) -> str:
+    return "partenaires : " + ", ".join(p.id for p in t.partenaires)
+
+
+RULES: tuple[Regle, ...] = (
+    model, duration, renewal, objectives, territory, day_rate, cdc_cap, astrees, accounts, balance,
+    committee, signatories, dates, blanks,
+)
+
+
+def validate_territoire(territoire: Territoire, modeles: frozenset[str]) -> list[Probleme]:
+    """Return every breach of the program's rules by *territoire* (empty when it is valid)."""
+    ctx = Contexte(territoire, budget_territoire(territoire), modeles)
+    return [probleme for regle in RULES for probleme in regle(ctx)]
+
