@@ -48,9 +48,9 @@ def _texte(valeur: str) -> str:
         nom = unicodedata.name(car, "caractère de contrôle")
         raise PydanticCustomError(
             "characters",
-            "Caractère interdit U+{code:04X} ({nom}) en position {position} : il ne peut pas figurer "
+            "Caractère interdit {code} ({nom}) en position {position} : il ne peut pas figurer "
             "dans un document Word. Retirez-le (il vient souvent d'un copier-coller).",
-            {"code": ord(car), "nom": nom.lower(), "position": mauvais.start() + 1},
+            {"code": f"U+{ord(car):04X}", "nom": nom.lower(), "position": mauvais.start() + 1},
         )
     if not valeur.strip():
         raise PydanticCustomError("empty", "Ce champ ne peut pas être vide.")
@@ -117,7 +117,7 @@ ParAnnee = list[Montant]
 
 
 class _Modele(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Personne(_Modele):

@@ -226,7 +226,7 @@ BLANKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\.{4,}|…{2,}|_{3,}"), "des pointillés (un blanc à remplir)"),
     (re.compile(r"XXX|(?<![\w'’-])[XY](?![\w'’-])"), "un blanc « XXX », « X » ou « Y » du modèle"),
     (re.compile(r"\[[^\]]*\]"), "une note entre crochets (note de rédaction)"),
-    (re.compile(r"\{\{|\}\}|\{%|%\}|\{#"), "une balise de gabarit {{ … }}"),
+    (re.compile("[\ue000-\uf8ff]"), "un marqueur interne de mise en forme (erreur de clause)"),
     (re.compile(r"(?i)à compléter|a completer|\(\s*\?\s*\)|Madame/Monsieur"), "un texte à compléter"),
     (re.compile(r"(?i)\((?:en cas de|lister|bassins présentant)"), "une note de rédaction du modèle"),
 )

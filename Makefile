@@ -1,0 +1,31 @@
+# The README's two commands: `make demo` and `make test`. Each sets up what it needs on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help demo test lint templates wheel-check clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP) ## write the documents of the bundled example into out/
+	$(BIN)/alize-docs generer fixtures/toulinois.yaml -o out/
+
+test: $(STAMP) ## run the whole test suite (doctests, property tests, Word and LibreOffice checks)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff and mypy
+	$(BIN)/ruff check alize_docs tests tools
+	$(BIN)/mypy alize_docs
+
+templates: $(STAMP) ## rebuild templates/*.docx from tools/build_templates.py
+	$(BIN)/python tools/build_templates.py
+
+clean: ## remove the virtual environment and outputs
+	rm -rf $(VENV) out dist build

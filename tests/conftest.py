@@ -1,0 +1,72 @@
+"""Shared fixtures: the bundled example, a way to write variants of it, a library, LibreOffice."""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from alize_docs.clauses import ClauseLibrary
+from alize_docs.loading import read_yaml
+
+RACINE = Path(__file__).resolve().parent.parent
+FIXTURES = RACINE / "fixtures"
+TERRITOIRE = FIXTURES / "toulinois.yaml"
+SEED = RACINE.parent / "shared" / "seeds" / "000_17d432168bf4e64a.txt"
+
+
+@pytest.fixture(scope="session")
+def library() -> ClauseLibrary:
+    return ClauseLibrary()
+
+
+@pytest.fixture
+def territoire_data() -> dict[str, Any]:
+    """The example territory as plain data (strings, lists, dicts), ready to be changed and written back."""
+    return copy.deepcopy(read_yaml(TERRITOIRE).data)
+
+
+def set_path(data: Any, chemin: str, valeur: Any) -> None:
+    """Set ``a.b[2].c`` in nested data; ``valeur=DELETE`` removes the key."""
+    parties = [int(p) if p.isdigit() else p for p in chemin.replace("[", ".").replace("]", "").split(".")]
+    cible = data
+    for partie in parties[:-1]:
+        cible = cible[partie]
+    if valeur is DELETE:
+        del cible[parties[-1]]
+    else:
+        cible[parties[-1]] = valeur
+
+
+DELETE = object()
+
+
+@pytest.fixture
+def write_yaml(tmp_path: Path) -> Callable[..., Path]:
+    def ecrire(data: Any, nom: str = "territoire.yaml") -> Path:
+        chemin = tmp_path / nom
+        chemin.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        return chemin
+
+    return ecrire
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture
+def libreoffice() -> str:
+    """The LibreOffice binary; in CI its absence is a failure, elsewhere a skip that says why."""
+    binaire = soffice()
+    if binaire is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice est requis en CI (.ci/run l'installe)")
+        pytest.skip("LibreOffice (soffice) n'est pas installé : apt-get install libreoffice-writer-nogui")
+    return binaire
