@@ -210,13 +210,13 @@ def a(nom: str) -> str:
 
 
 def format_iban(iban: str) -> str:
-    """Return an IBAN in groups of four, as bank details print it.
+    """Return an IBAN in groups of four joined by no-break spaces, so it never breaks across lines.
 
     >>> format_iban("FR7614707000500801234567869")
-    'FR76 1470 7000 5008 0123 4567 869'
+    'FR76\xa01470\xa07000\xa05008\xa00123\xa04567\xa0869'
     """
     compact = re.sub(r"\s", "", iban).upper()
-    return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+    return NBSP.join(compact[i:i + 4] for i in range(0, len(compact), 4))
 
 
 def format_siret(siret: str) -> str:
@@ -232,7 +232,8 @@ def format_siret(siret: str) -> str:
 _ESPACES = "[ \u00a0\u202f\u2009]"
 _TYPO = (
     (re.compile(_ESPACES + r"+:"), NBSP + ":"),
-    (re.compile(_ESPACES + r"+([;!?%])"), NNBSP + r"\1"),
+    (re.compile(_ESPACES + r"+([;!?])"), NNBSP + r"\1"),
+    (re.compile(r"(?<=\d)" + _ESPACES + r"+%"), NNBSP + "%"),
     (re.compile("«" + _ESPACES + "*"), "«" + NBSP),
     (re.compile(_ESPACES + "*»"), NBSP + "»"),
     (re.compile(r"\bn°" + _ESPACES + r"+(?=\d)"), "n°" + NBSP),
@@ -240,7 +241,7 @@ _TYPO = (
 
 
 def typographie(texte: str) -> str:
-    """Return *texte* with French no-break spaces: before ``:`` ``;`` ``!`` ``?`` ``%``, inside « ».
+    """Return *texte* with French no-break spaces: before ``:`` ``;`` ``!`` ``?``, ``%`` after a number, inside « ».
 
     Only spaces already typed are made unbreakable (``http://`` or ``1:30`` stay as they are);
     guillemets always get theirs.

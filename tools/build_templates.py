@@ -110,15 +110,15 @@ def build(titre_court: str, pied: str) -> bytes:
     signature.paragraph_format.keep_with_next = True
     for nom in ("Header", "Footer"):
         _style(document, nom, taille=9, apres=0)
+        taquets = document.styles[nom].paragraph_format.tab_stops
+        taquets.clear_all()
+        taquets.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT)
     _dash_bullets(document)
 
     entete = section.header.paragraphs[0]
-    entete.paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT)
     entete.add_run(f"{titre_court}\t{{{{ entete }}}}")
     pied_de_page = section.footer.paragraphs[0]
     pied_de_page.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if pied:
-        pied_de_page.paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT)
     pied_de_page.add_run("Page ")
     _field(pied_de_page, "PAGE")
     pied_de_page.add_run(" sur ")
