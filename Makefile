@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP) ## write the documents of the bundled example into out/
 	$(BIN)/alize-docs generer fixtures/toulinois.yaml -o out/
 
-test: $(STAMP) ## run the whole test suite (doctests, property tests, Word and LibreOffice checks)
+test: $(STAMP) ## lint, types, then the whole test suite (doctests, property tests, Word and LibreOffice checks)
+	$(BIN)/ruff check alize_docs tests tools
+	$(BIN)/mypy alize_docs
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff and mypy

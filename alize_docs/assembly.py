@@ -82,7 +82,7 @@ def assemble_convention(territoire: Territoire, library: ClauseLibrary) -> Assem
     document = AssembledDocument(
         kind="convention-partenariat",
         title=f"Convention de partenariat {nom}",
-        subject=f"Convention de partenariat du dispositif {nom} — zone d'emploi {de(territoire.dispositif.zone_emploi)}",
+        subject=f"Convention de partenariat du dispositif {nom}, zone d'emploi {de(territoire.dispositif.zone_emploi)}",
         header=f"«{NBSP}{nom}{NBSP}»",
         author=territoire.operateur.nom,
         date=territoire.signature.date,

@@ -25,8 +25,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .document import Block, ClauseUse
 from .errors import ClauseError
-from .loading import read_yaml
 from .formatting import typographie
+from .loading import read_yaml
 from .markup import MarkupError, parse_blocks, protect
 
 __all__ = ["Clause", "ClauseLibrary", "Modele", "bundled_path"]
@@ -217,6 +217,8 @@ def _parse_clause(chemin: Path, ident: str, version: str) -> Clause:
 
 def _finalize(valeur: object) -> str:
     """Write a value into a clause: text is protected; a raw amount, date or None is a clause bug."""
+    if isinstance(valeur, jinja2.Undefined):
+        str(valeur)  # StrictUndefined raises the error that names the missing variable
     if isinstance(valeur, str):
         return protect(valeur)
     if isinstance(valeur, int) and not isinstance(valeur, bool):

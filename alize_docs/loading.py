@@ -111,6 +111,7 @@ class _Walker:
             return self._mapping(noeud, chemin)
         if isinstance(noeud, yaml.SequenceNode):
             return [self.walk(enfant, (*chemin, i)) for i, enfant in enumerate(noeud.value)]
+        assert isinstance(noeud, yaml.ScalarNode)
         return _scalar(noeud)
 
     def _mapping(self, noeud: yaml.MappingNode, chemin: Chemin) -> dict[str, Any]:
@@ -232,10 +233,7 @@ def _unknown_key(model: type[BaseModel], chemin: Chemin) -> Probleme:
     cle = str(chemin[-1])
     admises = sorted(_fields_at(model, chemin[:-1]))
     proche = difflib.get_close_matches(cle, admises, n=1)
-    if proche:
-        conseil = f"vouliez-vous dire « {proche[0]} » ?"
-    else:
-        conseil = "clés admises ici : " + ", ".join(admises) + "."
+    conseil = f"vouliez-vous dire « {proche[0]} » ?" if proche else "clés admises ici : " + ", ".join(admises) + "."
     return Probleme("unknown-key", chemin, f"Clé inconnue « {cle} » : {conseil}")
 
 

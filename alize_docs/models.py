@@ -58,7 +58,7 @@ def _texte(valeur: str) -> str:
 
 
 def _montant(valeur: Any) -> Any:
-    if isinstance(valeur, bool) or isinstance(valeur, float):
+    if isinstance(valeur, bool | float):
         raise PydanticCustomError(
             "amount",
             "Montant reçu comme nombre à virgule flottante ({valeur!r}) : passez un Decimal ou une chaîne.",

@@ -13,15 +13,16 @@ import io
 import zipfile
 from pathlib import Path
 
-import docx
 import jinja2
+from docx.document import Document as WordDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph as WordParagraph
 from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
@@ -41,6 +42,7 @@ WORD_STYLES = {
     "center": "Centré",
     "bullet1": "List Bullet",
     "bullet2": "List Bullet 2",
+    "signature": "Signature ALIZÉ",
 }
 """Our block styles and the Word styles a template must define for them."""
 
@@ -72,12 +74,12 @@ def render_docx(document: AssembledDocument, template: Path) -> bytes:
     return _normalised_zip(tampon.getvalue())
 
 
-def _paragraph(word: docx.Document, bloc: Paragraph) -> None:
+def _paragraph(word: WordDocument, bloc: Paragraph) -> None:
     paragraphe = word.add_paragraph(style=WORD_STYLES[bloc.style])
     _add_runs(paragraphe, bloc.runs)
 
 
-def _add_runs(paragraphe: docx.text.paragraph.Paragraph, runs: tuple[Run, ...], gras: bool = False) -> None:
+def _add_runs(paragraphe: WordParagraph, runs: tuple[Run, ...], gras: bool = False) -> None:
     for run in runs:
         r = paragraphe.add_run(run.text)
         r.bold = run.bold or gras or None
@@ -86,7 +88,7 @@ def _add_runs(paragraphe: docx.text.paragraph.Paragraph, runs: tuple[Run, ...], 
             r.font.superscript = True
 
 
-def _signature_table(word: docx.Document, table: SignatureTable) -> None:
+def _signature_table(word: WordDocument, table: SignatureTable) -> None:
     lignes = (len(table.blocks) + 1) // 2
     tableau = word.add_table(rows=lignes, cols=2)
     tableau.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -94,7 +96,7 @@ def _signature_table(word: docx.Document, table: SignatureTable) -> None:
         cellule = tableau.cell(i // 2, i % 2)
         for n, ligne in enumerate(bloc.lines):
             paragraphe = cellule.paragraphs[0] if n == 0 else cellule.add_paragraph()
-            paragraphe.style = word.styles["Signature ALIZÉ"] if "Signature ALIZÉ" in word.styles else None
+            paragraphe.style = word.styles[WORD_STYLES["signature"]]
             _add_runs(paragraphe, ligne, gras=n == 0)
         for _ in range(4):  # room for the signature
             cellule.add_paragraph()
@@ -106,7 +108,7 @@ def _signature_table(word: docx.Document, table: SignatureTable) -> None:
     espace.paragraph_format.space_after = Pt(6)
 
 
-def _properties(word: docx.Document, document: AssembledDocument) -> None:
+def _properties(word: WordDocument, document: AssembledDocument) -> None:
     proprietes = word.core_properties
     moment = dt.datetime.combine(document.date, dt.time(), tzinfo=dt.UTC).replace(tzinfo=None)
     proprietes.title = document.title
@@ -144,7 +146,7 @@ _CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xm
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
-def _custom_properties(word: docx.Document, valeurs: dict[str, str]) -> None:
+def _custom_properties(word: WordDocument, valeurs: dict[str, str]) -> None:
     racine = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
     for pid, (nom, valeur) in enumerate(valeurs.items(), start=2):
         propriete = etree.SubElement(racine, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(pid), name=nom)

@@ -18,7 +18,7 @@ from alize_docs.loading import read_yaml
 RACINE = Path(__file__).resolve().parent.parent
 FIXTURES = RACINE / "fixtures"
 TERRITOIRE = FIXTURES / "toulinois.yaml"
-SEED = RACINE.parent / "shared" / "seeds" / "000_17d432168bf4e64a.txt"
+SEED = RACINE / "tests" / "data" / "modele-2008-seed-000.txt"  # copy of shared/seeds/000_…txt
 
 
 @pytest.fixture(scope="session")

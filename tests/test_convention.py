@@ -155,7 +155,8 @@ def test_renewal_variant(territoire_data: dict[str, Any], write_yaml: Callable[.
              "Depuis 2010, 22 PME ont été accompagnées.\n\nElles ont créé 95 emplois.")
     [chemin] = alize_docs.generate(write_yaml(territoire_data), tmp_path / "out")
     texte = paragraphs(docx.Document(str(chemin)))
-    assert "La présente convention a pour objet la reconduction du dispositif ALIZÉ® sur le territoire de Toul." in texte
+    objet = "La présente convention a pour objet la reconduction du dispositif ALIZÉ® sur le territoire de Toul."
+    assert objet in texte
     debut = texte.index("Premiers résultats de l'action au niveau local.")
     assert texte[debut + 1:debut + 3] == ["Depuis 2010, 22 PME ont été accompagnées.", "Elles ont créé 95 emplois."]
 

@@ -86,7 +86,8 @@ def test_a_valid_renewal_passes(territoire_data: dict[str, Any], write_yaml: Cal
     assert alize_docs.check_file(write_yaml(territoire_data)).ok
 
 
-def test_every_rule_breach_is_reported_at_once(territoire_data: dict[str, Any], write_yaml: Callable[..., Path]) -> None:
+def test_every_rule_breach_is_reported_at_once(
+        territoire_data: dict[str, Any], write_yaml: Callable[..., Path]) -> None:
     un_par_regle = ["duration", "renewal-missing", "objectives-zero", "day-rate", "cdc-cap", "astrees",
                     "accounts-checksum", "balance", "committee-not-company", "signatories-missing",
                     "blanks-dots", "dates"]

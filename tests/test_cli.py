@@ -1,0 +1,106 @@
+"""The alize-docs command as an operator runs it: French output, exit codes, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+
+from .conftest import TERRITOIRE, set_path
+
+COMMANDE = Path(sys.executable).parent / "alize-docs"
+
+
+def run(*arguments: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(COMMANDE), *map(str, arguments)], capture_output=True, text=True, timeout=120,
+                          cwd=cwd)
+
+
+def test_valider_accepts_the_example() -> None:
+    resultat = run("valider", TERRITOIRE)
+    assert resultat.returncode == 0, resultat.stderr
+    assert resultat.stdout.strip() == f"{TERRITOIRE} : valide."
+
+
+def test_valider_lists_every_problem_with_rule_line_and_field(
+        territoire_data: dict[str, Any], write_yaml: Callable[..., Path]) -> None:
+    set_path(territoire_data, "cdc.apports.avances", ["60000", "60000", "60000"])
+    set_path(territoire_data, "operateur.comptes.fonctionnement.iban", "FR76 1470 7000 5008 0123 4567 869")
+    resultat = run("valider", write_yaml(territoire_data), TERRITOIRE)
+    assert resultat.returncode == 1
+    assert "2 problèmes" in resultat.stdout
+    assert "[cdc-cap] ligne " in resultat.stdout and "cdc.apports.avances : La dotation de la CDC" in resultat.stdout
+    assert "[accounts] ligne " in resultat.stdout and "operateur.comptes.fonctionnement.iban" in resultat.stdout
+    assert f"{TERRITOIRE} : valide." in resultat.stdout
+    assert "Traceback" not in resultat.stdout + resultat.stderr
+
+
+def test_valider_json_report(territoire_data: dict[str, Any], write_yaml: Callable[..., Path]) -> None:
+    set_path(territoire_data, "dispositif.objectifs.projets", "0")
+    resultat = run("valider", "--json", write_yaml(territoire_data))
+    rapport = json.loads(resultat.stdout)
+    assert resultat.returncode == 1 and rapport["valide"] is False
+    assert rapport["problemes"][0]["code"] == "objectives"
+    assert rapport["problemes"][0]["champ"] == "dispositif.objectifs.projets"
+
+
+@pytest.mark.parametrize("contenu", [b"\x00\x01\x02PK\x03\x04", b"a: [1, 2\n", b"- liste\n", "é".encode("latin-1")])
+def test_garbage_files_get_a_report_not_a_traceback(tmp_path: Path, contenu: bytes) -> None:
+    (tmp_path / "x.yaml").write_bytes(contenu)
+    for commande in (["valider", tmp_path / "x.yaml"], ["generer", tmp_path / "x.yaml", "-o", tmp_path / "out"]):
+        resultat = run(*commande)
+        assert resultat.returncode == 1
+        assert "Traceback" not in resultat.stdout + resultat.stderr
+        assert "problème" in resultat.stdout + resultat.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_usage_errors_exit_2_in_french() -> None:
+    resultat = run("valider")
+    assert resultat.returncode == 2
+    assert "utilisation : alize-docs valider" in resultat.stderr
+    assert "argument(s) obligatoire(s) manquant(s) : FICHIER" in resultat.stderr
+    assert run("inventer").returncode == 2
+    assert run("generer", TERRITOIRE).returncode == 2
+
+
+def test_help_is_in_french() -> None:
+    resultat = run("--aide")
+    assert resultat.returncode == 0
+    assert "vérifie des fichiers de saisie sans rien écrire" in resultat.stdout
+    assert "utilisation : alize-docs" in resultat.stdout
+
+
+def test_generer_writes_the_convention_from_any_directory(tmp_path: Path) -> None:
+    resultat = run("generer", TERRITOIRE, "-o", "sortie", cwd=tmp_path)
+    assert resultat.returncode == 0, resultat.stderr
+    chemin = tmp_path / "sortie" / "convention-partenariat-toulinois.docx"
+    assert resultat.stdout.strip() == "écrit : sortie/convention-partenariat-toulinois.docx"
+    assert "Fait à Nancy, le 26 novembre 2010" in [p.text for p in docx.Document(str(chemin)).paragraphs]
+    assert sorted(p.name for p in chemin.parent.iterdir()) == [chemin.name]
+
+
+def test_generer_writes_nothing_for_an_invalid_file(
+        territoire_data: dict[str, Any], write_yaml: Callable[..., Path], tmp_path: Path) -> None:
+    set_path(territoire_data, "depenses_fonctionnement.contribution_astrees", ["3000", "3000", "3500"])
+    resultat = run("generer", write_yaml(territoire_data), "-o", tmp_path / "out")
+    assert resultat.returncode == 1
+    assert "[astrees]" in resultat.stderr and "Aucun document n'a été écrit." in resultat.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_broken_clause_folder_is_reported_in_french(tmp_path: Path) -> None:
+    chemin = tmp_path / "partenariat" / "expose" / "2008.txt"
+    chemin.parent.mkdir(parents=True)
+    chemin.write_text('id: partenariat/expose\nversion: "2008"\ntitre: T\n---\n{% if %}\n', encoding="utf-8")
+    resultat = run("generer", TERRITOIRE, "-o", tmp_path / "out", "--clauses", tmp_path)
+    assert resultat.returncode == 3
+    assert "erreur dans les clauses : clause partenariat/expose@2008 (ligne 5)" in resultat.stderr
+    assert "Traceback" not in resultat.stderr
+    assert not (tmp_path / "out").exists()
