@@ -8,15 +8,19 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from .api import (
+    Dossier,
     check_file,
     generate,
+    load_cooperation,
     load_territoire,
     render_convention,
+    render_documents,
     validate,
+    validate_cooperation,
     write_atomic,
     write_convention,
 )
-from .assembly import assemble_convention
+from .assembly import assemble_convention, assemble_cooperation, assemble_dossier
 from .budget import Budget, budget_territoire
 from .clauses import Clause, ClauseLibrary, Modele
 from .document import AssembledDocument
@@ -31,7 +35,7 @@ from .formatting import (
     parse_montant,
     typographie,
 )
-from .models import Territoire
+from .models import Cooperation, Territoire
 
 try:
     __version__ = version("alize-docs")
@@ -45,6 +49,8 @@ __all__ = [
     "Clause",
     "ClauseError",
     "ClauseLibrary",
+    "Cooperation",
+    "Dossier",
     "InvalidInput",
     "Modele",
     "Probleme",
@@ -54,6 +60,8 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "assemble_convention",
+    "assemble_cooperation",
+    "assemble_dossier",
     "budget_territoire",
     "check_file",
     "format_date",
@@ -61,13 +69,16 @@ __all__ = [
     "format_nombre",
     "format_pourcentage",
     "generate",
+    "load_cooperation",
     "load_territoire",
     "montant_en_chiffres_et_lettres",
     "montant_en_lettres",
     "parse_montant",
     "render_convention",
+    "render_documents",
     "typographie",
     "validate",
+    "validate_cooperation",
     "write_atomic",
     "write_convention",
 ]

@@ -10,31 +10,70 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from .assembly import assemble_convention, check_no_blanks
+from .assembly import assemble_convention, assemble_cooperation, assemble_dossier, check_no_blanks
 from .clauses import ClauseLibrary, bundled_path
-from .errors import InvalidInput, ValidationReport, sort_problems
-from .loading import load_model, read_yaml
-from .models import Territoire
-from .rendering import docx_text, render_docx
+from .cooperation_rules import validate_cooperation as _cooperation_rules
+from .document import AssembledDocument
+from .errors import InvalidInput, Probleme, ValidationReport, sort_problems
+from .loading import LoadedData, load_model, read_yaml
+from .models import Cooperation, Territoire
+from .pdf import convert_to_pdf, merge_pdfs
+from .rendering import docx_text, provenance, render_bundle, render_docx
 from .rules import validate_territoire
 
 __all__ = [
-    "assemble_convention",
+    "Dossier",
     "check_file",
     "generate",
+    "load_cooperation",
     "load_territoire",
     "render_convention",
+    "render_documents",
     "validate",
+    "validate_cooperation",
     "write_atomic",
     "write_convention",
 ]
 
 
+@dataclass(frozen=True)
+class Dossier:
+    """The validated inputs of one file: a territory, and the cooperation agreement if the file is one."""
+
+    source: Path
+    territoire: Territoire
+    cooperation: Cooperation | None = None
+
+
 def load_territoire(chemin: str | Path) -> Territoire:
     """Return the typed model of a territory file; raise :class:`InvalidInput` listing every problem."""
     return load_model(Territoire, read_yaml(chemin))
+
+
+def load_cooperation(chemin: str | Path) -> tuple[Cooperation, Territoire]:
+    """Return a cooperation file's model and its territory's (``dispositif:`` is relative to the file)."""
+    donnees = read_yaml(chemin)
+    cooperation = load_model(Cooperation, donnees)
+    territoire, probleme = _territory_of(Path(chemin), cooperation)
+    if territoire is None:
+        raise InvalidInput(donnees.report([probleme] if probleme else []))
+    return cooperation, territoire
+
+
+def _territory_of(chemin: Path, cooperation: Cooperation) -> tuple[Territoire | None, Probleme | None]:
+    fichier = chemin.parent / cooperation.dispositif
+    try:
+        return load_territoire(fichier), None
+    except InvalidInput as exc:
+        premier = exc.problemes[0]
+        n = len(exc.problemes)
+        return None, Probleme("file", ("dispositif",),
+                              f"Le fichier du dispositif « {cooperation.dispositif} » a {n} problème{'s' if n > 1 else ''} "
+                              f"(vérifiez-le avec « alize-docs valider {fichier} ») ; le premier : {premier.message}")
 
 
 def validate(territoire: Territoire, library: ClauseLibrary | None = None) -> ValidationReport:
@@ -43,35 +82,109 @@ def validate(territoire: Territoire, library: ClauseLibrary | None = None) -> Va
     return ValidationReport("territoire", tuple(validate_territoire(territoire, library.modeles())))
 
 
+def validate_cooperation(cooperation: Cooperation, territoire: Territoire,
+                         library: ClauseLibrary | None = None) -> ValidationReport:
+    """Return the report of every program rule a cooperation agreement breaks, given its territory."""
+    library = library or ClauseLibrary()
+    return ValidationReport(cooperation.numero, tuple(_cooperation_problems(cooperation, territoire, library)))
+
+
+def _cooperation_problems(cooperation: Cooperation, territoire: Territoire, library: ClauseLibrary
+                          ) -> list[Probleme]:
+    if territoire.modele not in library.modeles():
+        return [Probleme("model", ("modele",), f"Modèle « {territoire.modele} » inconnu.")]
+    majorite = library.modele(territoire.modele).parametres.get("majorite_comite", "deux-tiers-des-presents")
+    return _cooperation_rules(cooperation, territoire, majorite)
+
+
 def check_file(chemin: str | Path, library: ClauseLibrary | None = None) -> ValidationReport:
-    """Return the full report of a file: its syntax, its fields, then the program's rules, with lines."""
+    """Return the full report of a territory or cooperation file: syntax, fields, then rules, with lines."""
     return _check(chemin, library or ClauseLibrary())[0]
 
 
-def _check(chemin: str | Path, library: ClauseLibrary) -> tuple[ValidationReport, Territoire | None]:
+def _is_cooperation(donnees: LoadedData) -> bool:
+    return isinstance(donnees.data, Mapping) and isinstance(donnees.data.get("dispositif"), str)
+
+
+def _check(chemin: str | Path, library: ClauseLibrary) -> tuple[ValidationReport, Dossier | None]:
     donnees = read_yaml(chemin)
     try:
+        if _is_cooperation(donnees):
+            cooperation = load_model(Cooperation, donnees)
+            territoire, probleme = _territory_of(Path(chemin), cooperation)
+            if territoire is None:
+                return donnees.report([probleme] if probleme else []), None
+            regles = _cooperation_problems(cooperation, territoire, library)
+            return donnees.report(regles), Dossier(Path(chemin), territoire, cooperation)
         territoire = load_model(Territoire, donnees)
     except InvalidInput as exc:
         return exc.report, None
-    return donnees.report(validate_territoire(territoire, library.modeles())), territoire
+    return donnees.report(validate_territoire(territoire, library.modeles())), Dossier(Path(chemin), territoire)
 
 
-def _validated(territoire: Territoire, library: ClauseLibrary, source: str) -> None:
-    rapport = validate(territoire, library)
-    if not rapport.ok:
-        raise InvalidInput(ValidationReport(source, sort_problems(rapport.problemes)))
+def _template(document: AssembledDocument) -> Path:
+    return bundled_path("templates") / ("cooperation.docx" if document.kind == "cooperation" else "convention.docx")
 
 
-def render_convention(territoire: Territoire, library: ClauseLibrary | None = None,
-                      template: Path | None = None) -> bytes:
-    """Return the .docx bytes of the partnership convention; raise :class:`InvalidInput` if invalid."""
-    library = library or ClauseLibrary()
-    _validated(territoire, library, "territoire")
-    document = assemble_convention(territoire, library)
-    donnees = render_docx(document, template or bundled_path("templates") / "convention.docx")
+def _render(document: AssembledDocument) -> bytes:
+    donnees = render_docx(document, _template(document))
     check_no_blanks(document.title, docx_text(donnees).split("\n"))
     return donnees
+
+
+def render_convention(territoire: Territoire, library: ClauseLibrary | None = None) -> bytes:
+    """Return the .docx bytes of the partnership convention; raise :class:`InvalidInput` if invalid."""
+    library = library or ClauseLibrary()
+    rapport = validate(territoire, library)
+    if not rapport.ok:
+        raise InvalidInput(ValidationReport("territoire", sort_problems(rapport.problemes)))
+    return _render(assemble_convention(territoire, library))
+
+
+def slug(texte: str) -> str:
+    """Return a file-name-safe, lower-case, accent-free version of *texte*.
+
+    >>> slug("ALIZÉ® Val de Sambre / Avesnois")
+    'alize-val-de-sambre-avesnois'
+    """
+    ascii_ = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:80] or "document"
+
+
+def render_documents(dossier: Dossier, library: ClauseLibrary | None = None) -> dict[str, bytes]:
+    """Return the .docx files of a validated dossier by file name: a territory's four documents and their
+    bundle, or one cooperation agreement."""
+    library = library or ClauseLibrary()
+    if dossier.cooperation is not None:
+        document = assemble_cooperation(dossier.cooperation, dossier.territoire, library)
+        return {f"cooperation-{slug(dossier.cooperation.numero)}.docx": _render(document)}
+    nom = slug(dossier.territoire.dispositif.nom)
+    documents = assemble_dossier(dossier.territoire, library)
+    fichiers = {f"{d.kind}-{nom}.docx": _render(d) for d in documents}
+    titre = f"Dossier de signature — convention de partenariat ALIZÉ® {dossier.territoire.dispositif.nom}"
+    fichiers[f"dossier-signature-{nom}.docx"] = render_bundle(documents, _template(documents[0]), titre)
+    return fichiers
+
+
+def _pdfs(fichiers: dict[str, bytes], dossier: Dossier, library: ClauseLibrary) -> dict[str, bytes]:
+    documents = {n: f for n, f in fichiers.items() if not n.startswith("dossier-signature-")}
+    with tempfile.TemporaryDirectory(prefix="alize-docx-") as temporaire:
+        chemins = []
+        for nom, donnees in documents.items():
+            (Path(temporaire) / nom).write_bytes(donnees)
+            chemins.append(Path(temporaire) / nom)
+        pdfs = dict(zip([n.removesuffix(".docx") + ".pdf" for n in documents], convert_to_pdf(chemins), strict=True))
+    faisceau = [n for n in fichiers if n.startswith("dossier-signature-")]
+    if faisceau:
+        assembles = assemble_dossier(dossier.territoire, library)
+        titre = f"Dossier de signature — convention de partenariat ALIZÉ® {dossier.territoire.dispositif.nom}"
+        metadonnees = {"/Title": titre, "/Subject": assembles[0].subject, "/Author": assembles[0].author,
+                       "/Keywords": f"ALIZÉ® ; modèle {assembles[0].modele}",
+                       **{f"/{k.replace('alize:', 'Alize_')}": v for k, v in provenance(assembles[0]).items()}}
+        parties = [(d.short_title, pdfs[f"{d.kind}-{slug(dossier.territoire.dispositif.nom)}.pdf"])
+                   for d in assembles]
+        pdfs[faisceau[0].removesuffix(".docx") + ".pdf"] = merge_pdfs(parties, metadonnees)
+    return pdfs
 
 
 def write_atomic(chemin: Path, donnees: bytes) -> None:
@@ -79,6 +192,7 @@ def write_atomic(chemin: Path, donnees: bytes) -> None:
     chemin.parent.mkdir(parents=True, exist_ok=True)
     descripteur, temporaire = tempfile.mkstemp(prefix=f".{chemin.name}.", suffix=".tmp", dir=chemin.parent)
     try:
+        os.fchmod(descripteur, 0o644)  # mkstemp makes 0600; these are documents to share
         with os.fdopen(descripteur, "wb") as fichier:
             fichier.write(donnees)
             fichier.flush()
@@ -94,28 +208,30 @@ def write_atomic(chemin: Path, donnees: bytes) -> None:
         os.close(dossier)
 
 
-def slug(texte: str) -> str:
-    """Return a file-name-safe, lower-case, accent-free version of *texte*.
-
-    >>> slug("ALIZÉ® Val de Sambre / Avesnois")
-    'alize-val-de-sambre-avesnois'
-    """
-    ascii_ = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:80] or "document"
-
-
 def write_convention(territoire: Territoire, dossier: str | Path, library: ClauseLibrary | None = None) -> Path:
     """Write the partnership convention into *dossier* atomically and return its path."""
-    donnees = render_convention(territoire, library)
     chemin = Path(dossier) / f"convention-partenariat-{slug(territoire.dispositif.nom)}.docx"
-    write_atomic(chemin, donnees)
+    write_atomic(chemin, render_convention(territoire, library))
     return chemin
 
 
-def generate(chemin: str | Path, dossier: str | Path, library: ClauseLibrary | None = None) -> list[Path]:
-    """Validate a file and write its documents into *dossier*; nothing is written if the file is invalid."""
+def generate(chemin: str | Path, dossier: str | Path, library: ClauseLibrary | None = None,
+             pdf: bool = False) -> list[Path]:
+    """Validate a territory or cooperation file and write its documents into *dossier* (and their PDFs).
+
+    Everything is rendered before anything is written: an invalid file or a failed conversion writes
+    nothing.
+    """
     library = library or ClauseLibrary()
-    rapport, territoire = _check(chemin, library)
-    if territoire is None or not rapport.ok:
+    rapport, entrees = _check(chemin, library)
+    if entrees is None or not rapport.ok:
         raise InvalidInput(rapport)
-    return [write_convention(territoire, dossier, library)]
+    fichiers = render_documents(entrees, library)
+    if pdf:
+        fichiers |= _pdfs(fichiers, entrees, library)
+    ecrits = []
+    for nom, donnees in fichiers.items():
+        write_atomic(Path(dossier) / nom, donnees)
+        ecrits.append(Path(dossier) / nom)
+    return ecrits
+

@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .document import Block, ClauseUse
+from .document import Block, ClauseUse, Table, TableRef
 from .errors import ClauseError
 from .formatting import typographie
 from .loading import read_yaml
@@ -163,9 +163,10 @@ class ClauseLibrary:
             self._sha[clause.chemin] = clause.sha256
         return ClauseUse(clause.id, clause.version, self._sha[clause.chemin])
 
-    def assemble(self, modele: str, document: str, contexte: Mapping[str, Any]
-                 ) -> tuple[list[Block], list[ClauseUse]]:
-        """Return the blocks of *document* in *modele*, and the clause versions used."""
+    def assemble(self, modele: str, document: str, contexte: Mapping[str, Any],
+                 tables: Mapping[str, Table] | None = None) -> tuple[list[Block], list[ClauseUse]]:
+        """Return the blocks of *document* in *modele* (``@tableau`` places filled from *tables*), and the
+        clause versions used."""
         refs = self.modele(modele).documents.get(document)
         if refs is None:
             raise ClauseError(f"le modèle ne définit pas le document « {document} »", clause="modeles",
@@ -174,11 +175,21 @@ class ClauseLibrary:
         usages = []
         for ident, version in refs:
             clause = self.clause(ident, version)
-            rendu = self.render(clause, contexte)
+            rendu = [_place(b, tables or {}, clause) for b in self.render(clause, contexte)]
             if rendu:
                 blocs.extend(rendu)
                 usages.append(self.use(clause))
         return blocs, usages
+
+
+def _place(bloc: Block, tables: Mapping[str, Table], clause: Clause) -> Block:
+    if not isinstance(bloc, TableRef):
+        return bloc
+    if bloc.name not in tables:
+        raise ClauseError(f"tableau « {bloc.name} » inconnu (tableaux de ce document : "
+                          f"{', '.join(sorted(tables)) or 'aucun'})", clause=clause.id, version=clause.version,
+                          fichier=clause.chemin)
+    return tables[bloc.name]
 
 
 def _split_ref(ref: str, modele: str) -> tuple[str, str]:
@@ -253,6 +264,7 @@ def _environment(source: Callable[[str], tuple[str, str, Callable[[], bool]]]) -
         a=fr.a,
         iban=fr.format_iban,
         siret=fr.format_siret,
+        siren=fr.format_siren,
     )
     return env
 

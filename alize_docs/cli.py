@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 invalid input (the report says why), 2 usage error, 3 i
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -72,11 +73,16 @@ def _parser() -> _Parser:
     _clauses_option(valider)
 
     generer = commandes.add_parser("generer", help="produit les documents Word d'un fichier de saisie",
-                                   description="Vérifie le fichier puis écrit ses documents. Rien n'est écrit "
-                                               "si le fichier a un problème.")
+                                   description="Vérifie le fichier puis écrit ses documents : pour un dispositif, "
+                                               "la convention de partenariat, ses trois annexes et le dossier de "
+                                               "signature qui les réunit ; pour une convention de coopération, "
+                                               "celle-ci. Rien n'est écrit si le fichier a un problème.")
     generer.add_argument("fichier", metavar="FICHIER", help="fichier de saisie YAML")
     generer.add_argument("-o", "--sortie", metavar="DOSSIER", required=True, type=Path,
                          help="dossier où écrire les documents (créé au besoin)")
+    generer.add_argument("--pdf", action="store_true",
+                         help="écrit aussi chaque document en PDF (LibreOffice requis), et le dossier de "
+                              "signature en un seul PDF avec un signet par document")
     _clauses_option(generer)
     return parser
 
@@ -102,6 +108,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"alize-docs : erreur d'écriture : {exc.strerror} ({exc.filename})", file=sys.stderr)
         return INTERNE
+    except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for whoever debugs it
+        if os.environ.get("ALIZE_DOCS_DEBUG"):
+            raise
+        print(f"alize-docs : erreur interne inattendue ({type(exc).__name__} : {exc}). Rien n'a été écrit. "
+              "Relancez avec ALIZE_DOCS_DEBUG=1 pour le détail et signalez-la.", file=sys.stderr)
+        return INTERNE
 
 
 def _valider(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
@@ -116,7 +128,7 @@ def _valider(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
 
 def _generer(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     try:
-        chemins = generate(arguments.fichier, arguments.sortie, library)
+        chemins = generate(arguments.fichier, arguments.sortie, library, pdf=arguments.pdf)
     except InvalidInput as exc:
         print(exc.report.text(), file=sys.stderr)
         print("Aucun document n'a été écrit.", file=sys.stderr)

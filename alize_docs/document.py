@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-__all__ = ["AssembledDocument", "Block", "ClauseUse", "Paragraph", "Run", "SignatureBlock", "SignatureTable"]
+__all__ = ["AssembledDocument", "Block", "Cell", "ClauseUse", "Paragraph", "Row", "Run", "SignatureBlock",
+           "SignatureTable", "Table", "TableRef"]
 
 STYLES = ("title", "subtitle", "heading1", "heading2", "heading3", "body", "center", "bullet1", "bullet2",
           "pagebreak")
@@ -53,7 +54,44 @@ class SignatureTable:
         return "\n".join(b.text for b in self.blocks)
 
 
-Block = Paragraph | SignatureTable
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    align: str = "left"  # left | right | center
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    kind: str = "normal"  # normal | group | subtotal | total
+
+
+@dataclass(frozen=True)
+class Table:
+    """A computed table (a budget, a schedule): a header row, then rows; amounts are right-aligned."""
+
+    header: tuple[Cell, ...]
+    rows: tuple[Row, ...]
+    widths: tuple[float, ...] = ()  # in centimetres; empty for even columns
+
+    @property
+    def text(self) -> str:
+        lignes = [self.header, *(r.cells for r in self.rows)]
+        return "\n".join("\t".join(c.text for c in ligne) for ligne in lignes)
+
+
+@dataclass(frozen=True)
+class TableRef:
+    """Where a clause places a computed table (``@tableau nom``); assembly puts the table there."""
+
+    name: str
+
+    @property
+    def text(self) -> str:
+        return ""
+
+
+Block = Paragraph | SignatureTable | Table | TableRef
 
 
 @dataclass(frozen=True)
@@ -75,6 +113,7 @@ class AssembledDocument:
 
     kind: str
     title: str
+    short_title: str
     subject: str
     header: str
     author: str

@@ -31,6 +31,7 @@ __all__ = [
     "format_montant",
     "format_nombre",
     "format_pourcentage",
+    "format_siren",
     "format_siret",
     "montant_en_chiffres_et_lettres",
     "montant_en_lettres",
@@ -217,6 +218,16 @@ def format_iban(iban: str) -> str:
     """
     compact = re.sub(r"\s", "", iban).upper()
     return NBSP.join(compact[i:i + 4] for i in range(0, len(compact), 4))
+
+
+def format_siren(siren: str) -> str:
+    """Return a SIREN in three groups of three.
+
+    >>> format_siren("802645135")
+    '802 645 135'
+    """
+    compact = re.sub(r"\s", "", siren)
+    return f"{compact[:3]} {compact[3:6]} {compact[6:]}"
 
 
 def format_siret(siret: str) -> str:

@@ -6,7 +6,8 @@ After a clause's variables are filled in, its text is parsed here into paragraph
 - ``#`` title, ``##`` article heading, ``###`` sub-article heading, ``####`` sub-heading;
 - ``- item`` is a bullet, ``  - item`` (two spaces more) a bullet of the second level;
 - ``@centre texte`` a centred paragraph, ``@sous-titre texte`` a subtitle, ``@saut-de-page``
-  a page break, ``@signature Pour X | ligne 2 | ligne 3`` one cell of a signature table;
+  a page break, ``@signature Pour X | ligne 2 | ligne 3`` one cell of a signature table,
+  ``@tableau nom`` the place of a computed table (a budget, a schedule);
 - ``**gras**`` and ``*italique*`` inside a paragraph; ``1er`` gets its superscript by itself.
 
 Values typed by users reach this parser wrapped by :func:`protect`, so nothing in them is ever
@@ -19,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .document import Block, Paragraph, Run, SignatureBlock, SignatureTable
+from .document import Block, Paragraph, Run, SignatureBlock, SignatureTable, TableRef
 
 __all__ = ["MarkupError", "parse_blocks", "protect"]
 
@@ -90,6 +91,8 @@ def parse_blocks(texte: str) -> list[Block]:
             blocs.append(SignatureTable(tuple(_signature(b) for b in brut)))
         elif brut.style == "pagebreak":
             blocs.append(Paragraph("pagebreak"))
+        elif brut.style == "table":
+            blocs.append(TableRef(brut.texte.replace(_OUVRE, "").replace(_FERME, "").strip()))
         else:
             blocs.extend(Paragraph(brut.style, _runs(p)) for p in _split_paragraphs(brut.texte))
     return blocs
@@ -113,7 +116,7 @@ def _line_block(ligne: str, numero: int) -> _Brut:
     if directive := _DIRECTIVE.fullmatch(ligne.strip()):
         nom, reste = directive[1], directive[2].strip()
         styles = {"centre": "center", "sous-titre": "subtitle", "signature": "signature",
-                  "saut-de-page": "pagebreak"}
+                  "saut-de-page": "pagebreak", "tableau": "table"}
         if nom not in styles:
             raise MarkupError(f"directive inconnue « @{nom} » (admises : {', '.join(styles)})", numero)
         return _Brut(styles[nom], reste, numero)

@@ -20,11 +20,17 @@ from .formatting import AmountSyntaxError, parse_montant
 
 __all__ = [
     "Apports",
+    "AppuiCompetences",
     "Astrees",
+    "AutreFinancement",
+    "AvanceRemboursable",
+    "Beneficiaire",
     "Cdc",
     "ComiteAgrement",
     "Compte",
     "Comptes",
+    "Cooperation",
+    "DecisionComite",
     "DepenseAutre",
     "DepensesFonctionnement",
     "Dispositif",
@@ -34,6 +40,8 @@ __all__ = [
     "Partenaire",
     "Personne",
     "PresidentComite",
+    "PretBonifie",
+    "Projet",
     "Signature",
     "Territoire",
 ]
@@ -246,3 +254,85 @@ class Territoire(_Modele):
     def partenaire(self, ident: str) -> Partenaire | None:
         """Return the partner with this id, or None."""
         return next((p for p in self.partenaires if p.id == ident), None)
+
+
+# --- convention de coopération et développement ---------------------------------------------------
+
+Pourcentage = Annotated[Decimal, BeforeValidator(_montant)]
+
+
+class DecisionComite(_Modele):
+    """The comité d'agrément's vote on the project."""
+
+    date: Date
+    membres_presents: int
+    voix_pour: int
+    representants_entreprises_presents: int | None = None
+    voix_pour_entreprises: int | None = None
+
+
+class Beneficiaire(_Modele):
+    raison_sociale: Texte
+    forme: Texte
+    capital: Montant
+    siren: Texte
+    immatriculation: Texte
+    adresse: Texte
+    dirigeant: Personne
+    effectif: int
+    chiffre_affaires: Montant
+    total_bilan: Montant
+    capital_detenu_par_une_entreprise: Pourcentage
+
+
+class AutreFinancement(_Modele):
+    financeur: Texte
+    nature: Texte
+    montant: Montant
+
+
+class Projet(_Modele):
+    intitule: Texte
+    description: Texte
+    cout_total: Montant
+    emplois_prevus: int
+    autres_financements: list[AutreFinancement] = []
+
+
+class AppuiCompetences(_Modele):
+    partenaire: Texte
+    intervenant: Personne
+    domaine: Texte
+    jours: int
+
+
+class AvanceRemboursable(_Modele):
+    montant: Montant
+    duree_mois: int
+    differe_mois: int
+    periodicite: Literal["mensuelle", "trimestrielle"]
+    date_versement: Date
+    taux: Pourcentage | None = None
+    garantie: Texte | None = None
+
+
+class PretBonifie(_Modele):
+    partenaire: Texte
+    montant: Montant
+    description: Texte
+
+
+class Cooperation(_Modele):
+    """A cooperation agreement's file: the comité's decision for one SME, pointing at its territory."""
+
+    modele: Texte
+    dispositif: Texte
+    numero: Texte
+    comite: DecisionComite
+    beneficiaire: Beneficiaire
+    projet: Projet
+    appui_competences: list[AppuiCompetences]
+    mandataire: Texte
+    avance_remboursable: AvanceRemboursable | None = None
+    pret_bonifie: PretBonifie | None = None
+    signature: Signature

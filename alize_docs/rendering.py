@@ -8,29 +8,35 @@ properties dated from the document, so the same input gives byte-identical files
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import jinja2
 from docx.document import Document as WordDocument
+from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.section import Section, _Footer, _Header
+from docx.shared import Cm, Pt
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
-from .document import AssembledDocument, Paragraph, Run, SignatureTable
+from .document import AssembledDocument, Paragraph, Run, SignatureTable, Table, TableRef
 from .errors import RenderError
 
-__all__ = ["WORD_STYLES", "docx_text", "provenance", "read_provenance", "render_docx"]
+__all__ = ["WORD_STYLES", "docx_text", "provenance", "read_provenance", "render_bundle", "render_docx"]
 
 WORD_STYLES = {
     "title": "Title",
@@ -43,6 +49,8 @@ WORD_STYLES = {
     "bullet1": "List Bullet",
     "bullet2": "List Bullet 2",
     "signature": "Signature ALIZÉ",
+    "table": "Tableau ALIZÉ",
+    "grid": "Table Grid",
 }
 """Our block styles and the Word styles a template must define for them."""
 
@@ -51,27 +59,98 @@ _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 def render_docx(document: AssembledDocument, template: Path) -> bytes:
     """Return the .docx bytes of *document* laid out on *template*."""
+    word = _open_template(template, document)
+    _add_blocks(word, document)
+    _properties(word, document, provenance(document))
+    return _save(word)
+
+
+def render_bundle(documents: Sequence[AssembledDocument], template: Path, title: str) -> bytes:
+    """Return one .docx holding *documents* in order: a section each, with its own header and page numbers."""
+    word = _open_template(template, documents[0])
+    entete = copy.deepcopy(word.sections[0].header._element)
+    pied = copy.deepcopy(word.sections[0].footer._element)
+    for i, document in enumerate(documents):
+        if i:
+            section = word.add_section(WD_SECTION.NEW_PAGE)
+            _replace_story(section.header, entete, f"{document.short_title}\t{document.header}")
+            _replace_story(section.footer, pied, None)
+        _add_blocks(word, document)
+    for section in word.sections:
+        _restart_page_numbers(section)
+        for champ in section.footer._element.iter(qn("w:fldSimple")):
+            if champ.get(qn("w:instr")).strip() == "NUMPAGES":
+                champ.set(qn("w:instr"), " SECTIONPAGES ")
+    ensemble = dataclasses.replace(documents[0], kind="dossier-signature", title=title, short_title=title,
+                                   clauses=tuple(c for d in documents for c in d.clauses))
+    valeurs = provenance(ensemble)
+    valeurs["alize:documents"] = ", ".join(d.kind for d in documents)
+    _properties(word, ensemble, valeurs)
+    return _save(word)
+
+
+def _open_template(template: Path, document: AssembledDocument) -> WordDocument:
     try:
         gabarit = DocxTemplate(str(template))
         env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
-        gabarit.render({"entete": document.header, "titre": document.title}, jinja_env=env, autoescape=True)
+        gabarit.render({"entete": document.header, "titre": document.title, "titre_court": document.short_title},
+                       jinja_env=env, autoescape=True)
     except (jinja2.TemplateError, OSError, KeyError, ValueError) as exc:
         raise RenderError(f"gabarit Word {template.name} inutilisable : {exc}") from exc
-    word = gabarit.docx
-    missing = [s for s in WORD_STYLES.values() if s not in [st.name for st in word.styles]]
+    word: WordDocument = gabarit.docx
+    noms = {st.name for st in word.styles}
+    missing = [s for s in WORD_STYLES.values() if s not in noms]
     if missing:
         raise RenderError(f"le gabarit {template.name} ne définit pas les styles : {', '.join(missing)}")
+    return word
+
+
+def _replace_story(partie: _Header | _Footer, modele: etree._Element, texte: str | None) -> None:
+    """Give a section its own header or footer: a copy of the first section's, with *texte* if given."""
+    partie.is_linked_to_previous = False
+    element = partie._element
+    for enfant in list(element):
+        element.remove(enfant)
+    for enfant in copy.deepcopy(modele):
+        element.append(enfant)
+    if texte is not None:
+        paragraphe = partie.paragraphs[0]
+        for run in list(paragraphe.runs):
+            run._r.getparent().remove(run._r)
+        paragraphe.add_run(texte)
+
+
+def _restart_page_numbers(section: Section) -> None:
+    sect_pr = section._sectPr
+    for ancien in sect_pr.findall(qn("w:pgNumType")):
+        sect_pr.remove(ancien)
+    numerotation = OxmlElement("w:pgNumType")
+    numerotation.set(qn("w:start"), "1")
+    suivant = sect_pr.find(qn("w:cols"))
+    if suivant is not None:
+        suivant.addprevious(numerotation)
+    else:
+        sect_pr.append(numerotation)
+
+
+def _save(word: WordDocument) -> bytes:
+    tampon = io.BytesIO()
+    word.save(tampon)
+    return _normalised_zip(tampon.getvalue())
+
+
+def _add_blocks(word: WordDocument, document: AssembledDocument) -> None:
     for bloc in document.blocks:
         if isinstance(bloc, SignatureTable):
             _signature_table(word, bloc)
+        elif isinstance(bloc, Table):
+            _table(word, bloc)
+        elif isinstance(bloc, TableRef):
+            raise RenderError(f"tableau « {bloc.name} » non calculé")
         elif bloc.style == "pagebreak":
             word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         else:
             _paragraph(word, bloc)
-    _properties(word, document)
-    tampon = io.BytesIO()
-    word.save(tampon)
-    return _normalised_zip(tampon.getvalue())
 
 
 def _paragraph(word: WordDocument, bloc: Paragraph) -> None:
@@ -108,7 +187,55 @@ def _signature_table(word: WordDocument, table: SignatureTable) -> None:
     espace.paragraph_format.space_after = Pt(6)
 
 
-def _properties(word: WordDocument, document: AssembledDocument) -> None:
+_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
+
+
+def _table(word: WordDocument, table: Table) -> None:
+    tableau = word.add_table(rows=1 + len(table.rows), cols=len(table.header))
+    tableau.style = word.styles[WORD_STYLES["grid"]]
+    tableau.alignment = WD_TABLE_ALIGNMENT.CENTER
+    lignes = [(table.header, "header"), *((r.cells, r.kind) for r in table.rows)]
+    for rangee, (cellules, genre) in zip(tableau.rows, lignes, strict=True):
+        if genre == "header":
+            rangee._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        rangee._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cellule, contenu in zip(rangee.cells, cellules, strict=True):
+            paragraphe = cellule.paragraphs[0]
+            paragraphe.style = word.styles[WORD_STYLES["table"]]
+            paragraphe.alignment = _ALIGN["center" if genre == "header" else contenu.align]
+            run = paragraphe.add_run(contenu.text)
+            run.bold = genre in ("header", "subtotal", "total") or None
+            run.italic = genre == "group" or None
+            if genre in ("header", "total"):
+                _shade(cellule, "D9D9D9" if genre == "header" else "F2F2F2")
+    largeurs = table.widths or _default_widths(len(table.header))
+    tableau.autofit = False
+    for colonne, largeur in zip(tableau.columns, largeurs, strict=True):
+        colonne.width = Cm(largeur)
+    for rangee in tableau.rows:
+        for cellule, largeur in zip(rangee.cells, largeurs, strict=True):
+            cellule.width = Cm(largeur)
+    word.add_paragraph()
+
+
+_LARGEUR_UTILE = 16.0  # cm between the template's margins
+
+
+def _default_widths(colonnes: int) -> tuple[float, ...]:
+    """Give the first (label) column a third of the width or more, the others share the rest."""
+    premiere = max(_LARGEUR_UTILE / colonnes, _LARGEUR_UTILE * 0.34)
+    return (premiere, *([(_LARGEUR_UTILE - premiere) / (colonnes - 1)] * (colonnes - 1)))
+
+
+def _shade(cellule: _Cell, couleur: str) -> None:
+    ombre = OxmlElement("w:shd")
+    ombre.set(qn("w:val"), "clear")
+    ombre.set(qn("w:color"), "auto")
+    ombre.set(qn("w:fill"), couleur)
+    cellule._tc.get_or_add_tcPr().append(ombre)
+
+
+def _properties(word: WordDocument, document: AssembledDocument, valeurs: dict[str, str]) -> None:
     proprietes = word.core_properties
     moment = dt.datetime.combine(document.date, dt.time(), tzinfo=dt.UTC).replace(tzinfo=None)
     proprietes.title = document.title
@@ -121,7 +248,7 @@ def _properties(word: WordDocument, document: AssembledDocument) -> None:
     proprietes.keywords = f"ALIZÉ® ; modèle {document.modele}"
     proprietes.comments = f"Produit par alize-docs à partir du modèle {document.modele}."
     proprietes.language = "fr-FR"
-    _custom_properties(word, provenance(document))
+    _custom_properties(word, valeurs)
 
 
 def provenance(document: AssembledDocument) -> dict[str, str]:

@@ -21,7 +21,7 @@ from .formatting import format_montant, format_pourcentage
 from .models import Territoire
 from .programme import CONTRIBUTION_ASTREES_ANNUELLE, DUREE_ANNEES, PLAFOND_CDC, VALORISATION_JOUR
 
-__all__ = ["BLANKS", "RULES", "find_blanks", "validate_territoire"]
+__all__ = ["BLANKS", "RULES", "blank_problems", "find_blanks", "validate_territoire"]
 
 
 @dataclass(frozen=True)
@@ -249,7 +249,12 @@ def find_blanks(texte: str) -> str | None:
 
 def blanks(ctx: Contexte) -> Iterator[Probleme]:
     """No value typed by the user is itself a blank or a drafting note."""
-    for chemin, texte in _strings(ctx.territoire, ()):
+    yield from blank_problems(ctx.territoire)
+
+
+def blank_problems(modele: BaseModel) -> Iterator[Probleme]:
+    """Yield a ``blanks`` problem for every text of *modele* that is a blank or a drafting note."""
+    for chemin, texte in _strings(modele, ()):
         if (trouve := find_blanks(texte)) is not None:
             yield Probleme("blanks", chemin, f"Le texte contient {trouve} : « {_extrait(texte)} ». "
                                              "Remplacez-le par la valeur définitive.")

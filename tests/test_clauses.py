@@ -11,7 +11,7 @@ import pytest
 
 import alize_docs
 from alize_docs import ClauseError, ClauseLibrary
-from alize_docs.assembly import convention_context
+from alize_docs.assembly import territory_context
 from alize_docs.clauses import bundled_path
 
 from .conftest import TERRITOIRE
@@ -26,7 +26,7 @@ def user_clause(dossier: Path, ident: str, version: str, corps: str, **meta: str
 
 
 def render(library: ClauseLibrary, ident: str, version: str = "2008") -> list[str]:
-    contexte = convention_context(alize_docs.load_territoire(TERRITOIRE))
+    contexte = territory_context(alize_docs.load_territoire(TERRITOIRE))
     return [b.text for b in library.render(library.clause(ident, version), contexte)]
 
 

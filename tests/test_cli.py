@@ -81,9 +81,11 @@ def test_generer_writes_the_convention_from_any_directory(tmp_path: Path) -> Non
     resultat = run("generer", TERRITOIRE, "-o", "sortie", cwd=tmp_path)
     assert resultat.returncode == 0, resultat.stderr
     chemin = tmp_path / "sortie" / "convention-partenariat-toulinois.docx"
-    assert resultat.stdout.strip() == "écrit : sortie/convention-partenariat-toulinois.docx"
+    noms = ["convention-partenariat", "annexe-1-budget", "annexe-2-cahier-des-charges", "annexe-3-operateur-local",
+            "dossier-signature"]
+    assert resultat.stdout.splitlines() == [f"écrit : sortie/{n}-toulinois.docx" for n in noms]
     assert "Fait à Nancy, le 26 novembre 2010" in [p.text for p in docx.Document(str(chemin)).paragraphs]
-    assert sorted(p.name for p in chemin.parent.iterdir()) == [chemin.name]
+    assert sorted(p.name for p in chemin.parent.iterdir()) == sorted(f"{n}-toulinois.docx" for n in noms)
 
 
 def test_generer_writes_nothing_for_an_invalid_file(

@@ -70,7 +70,7 @@ def _dash_bullets(document: docx.Document) -> None:
             niveau.remove(rpr)
 
 
-def build(titre_court: str, pied: str) -> bytes:
+def build(pied: str) -> bytes:
     document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -108,6 +108,12 @@ def build(titre_court: str, pied: str) -> bytes:
     signature.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     signature.paragraph_format.space_after = Pt(0)
     signature.paragraph_format.keep_with_next = True
+    tableau = document.styles.add_style("Tableau ALIZÉ", WD_STYLE_TYPE.PARAGRAPH)
+    tableau.base_style = document.styles["Normal"]
+    tableau.font.size = Pt(9.5)
+    tableau.paragraph_format.space_before = Pt(1)
+    tableau.paragraph_format.space_after = Pt(1)
+    tableau.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     for nom in ("Header", "Footer"):
         _style(document, nom, taille=9, apres=0)
         taquets = document.styles[nom].paragraph_format.tab_stops
@@ -116,7 +122,7 @@ def build(titre_court: str, pied: str) -> bytes:
     _dash_bullets(document)
 
     entete = section.header.paragraphs[0]
-    entete.add_run(f"{titre_court}\t{{{{ entete }}}}")
+    entete.add_run("{{ titre_court }}\t{{ entete }}")
     pied_de_page = section.footer.paragraphs[0]
     pied_de_page.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     pied_de_page.add_run("Page ")
@@ -132,7 +138,7 @@ def build(titre_court: str, pied: str) -> bytes:
         if enfant.tag != qn("w:sectPr"):
             corps.remove(enfant)
     proprietes = document.core_properties
-    proprietes.author, proprietes.title, proprietes.comments = "alize-docs", titre_court, ""
+    proprietes.author, proprietes.title, proprietes.comments = "alize-docs", "", ""
     proprietes.last_modified_by, proprietes.revision = "alize-docs", 1
     tampon = io.BytesIO()
     document.save(tampon)
@@ -162,13 +168,9 @@ def _without_thumbnail(donnees: bytes) -> bytes:
 
 def main() -> int:
     SORTIE.mkdir(exist_ok=True)
-    gabarits = {
-        "convention.docx": ("Convention de partenariat", ""),
-        "annexe.docx": ("Annexe à la convention de partenariat", ""),
-        "cooperation.docx": ("Convention de coopération et développement", "Paraphes :"),
-    }
-    for nom, (titre, pied) in gabarits.items():
-        (SORTIE / nom).write_bytes(build(titre, pied))
+    gabarits = {"convention.docx": "", "cooperation.docx": "Paraphes :"}
+    for nom, pied in gabarits.items():
+        (SORTIE / nom).write_bytes(build(pied))
         print(f"écrit : templates/{nom}", file=sys.stdout)
     return 0
 

@@ -1,0 +1,118 @@
+"""Computed tables: the budget of Annexe 1 and the repayment schedule, as document tables.
+
+Every figure comes from :mod:`alize_docs.budget` or :mod:`alize_docs.echeancier`; nothing is summed
+here that a rule or a clause could compute differently. A zero is printed as a dash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from .budget import CATEGORIES, Annuel, Budget, Contribution
+from .document import Cell, Row, Table
+from .echeancier import Echeance
+from .formatting import format_date, format_montant, format_nombre
+from .programme import VALORISATION_JOUR
+
+__all__ = ["budget_tables", "schedule_table"]
+
+_ANNEES = ("Année 1", "Année 2", "Année 3", "Total")
+_TIRET = "—"
+
+
+def _euros(valeur: Decimal) -> Cell:
+    return Cell(format_montant(valeur) if valeur else _TIRET, "right")
+
+
+def _jours(valeur: Decimal) -> Cell:
+    return Cell(format_nombre(int(valeur)) if valeur else _TIRET, "right")
+
+
+Formatter = Callable[[Decimal], Cell]
+
+
+def _ligne(libelle: str, annuel: Annuel, kind: str = "normal", cellule: Formatter = _euros) -> Row:
+    return Row((Cell(libelle), *(cellule(v) for v in annuel), cellule(sum(annuel, Decimal(0)))), kind)
+
+
+def _groupe(libelle: str, colonnes: int) -> Row:
+    return Row((Cell(libelle), *(Cell("") for _ in range(colonnes - 1))), "group")
+
+
+def _par_categorie(budget: Budget, attribut: str, total: str, cellule: Formatter = _euros) -> list[Row]:
+    lignes: list[Row] = []
+    for categorie, libelle in CATEGORIES.items():
+        membres = [c for c in budget.contributions if c.categorie == categorie and any(getattr(c, attribut))]
+        if not membres:
+            continue
+        lignes.append(_groupe(libelle, 5))
+        lignes += [_ligne(c.nom, getattr(c, attribut), cellule=cellule) for c in membres]
+        if len(membres) > 1:
+            lignes.append(_ligne(f"Sous-total {libelle.lower()}", _sum(membres, attribut), "subtotal", cellule))
+    lignes.append(_ligne(total, _sum(budget.contributions, attribut), "total", cellule))
+    return lignes
+
+
+def _sum(contributions: Iterable[Contribution], attribut: str) -> Annuel:
+    series = [getattr(c, attribut) for c in contributions]
+    return tuple(sum(colonne, Decimal(0)) for colonne in zip(*series, strict=True))
+
+
+def budget_tables(budget: Budget) -> dict[str, Table]:
+    """Return the tables of Annexe 1, by the names its clauses place them with ``@tableau``."""
+    entete = (Cell("Apporteur"), *(Cell(a) for a in _ANNEES))
+    avances = Table(entete, tuple(_par_categorie(budget, "avances", "Total du fonds d'avances remboursables")))
+    fonctionnement = Table((Cell("Compte de fonctionnement"), *(Cell(a) for a in _ANNEES)), (
+        _groupe("Ressources", 5),
+        *(_ligne(c.nom, c.fonctionnement) for c in budget.contributions if any(c.fonctionnement)),
+        _ligne("Total des ressources", budget.fonctionnement(), "subtotal"),
+        _groupe("Emplois", 5),
+        *(_ligne(libelle, montants) for libelle, montants in budget.depenses if any(montants)),
+        _ligne("Total des emplois", budget.emplois_fonctionnement, "total"),
+    ))
+    competences = Table((Cell("Entreprise (jours)"), *(Cell(a) for a in _ANNEES)), (
+        *(_ligne(c.nom, c.jours, cellule=_jours) for c in budget.contributions if any(c.jours)),
+        _ligne("Total des jours", budget.jours(), "subtotal", _jours),
+        _ligne(f"Valorisation à {format_montant(VALORISATION_JOUR)} par jour", budget.valorisation(), "total"),
+    ))
+    synthese = Table(
+        (Cell("Catégorie"), Cell("Fonds d'avances"), Cell("Fonctionnement"), Cell("Compétences valorisées"),
+         Cell("Total")),
+        tuple(_synthese(budget)),
+    )
+    annuel = Table((Cell("Poste"), *(Cell(a) for a in _ANNEES)), (
+        _ligne("Fonds d'avances remboursables", budget.avances()),
+        _ligne("Compte de fonctionnement", budget.fonctionnement()),
+        _ligne("Compétences valorisées", budget.valorisation()),
+        _ligne("Total général", _sum_series(budget.avances(), budget.fonctionnement(), budget.valorisation()),
+               "total"),
+    ))
+    return {"avances": avances, "fonctionnement": fonctionnement, "competences": competences,
+            "synthese": synthese, "synthese-annuelle": annuel}
+
+
+def _sum_series(*series: Annuel) -> Annuel:
+    return tuple(sum(colonne, Decimal(0)) for colonne in zip(*series, strict=True))
+
+
+def _synthese(budget: Budget) -> list[Row]:
+    lignes = []
+    for categorie, libelle in CATEGORIES.items():
+        montants = [sum(budget.avances(categorie), Decimal(0)), sum(budget.fonctionnement(categorie), Decimal(0)),
+                    sum(budget.valorisation(categorie), Decimal(0))]
+        if any(montants):
+            lignes.append(Row((Cell(libelle), *(_euros(m) for m in montants), _euros(sum(montants, Decimal(0))))))
+    totaux = [sum(budget.avances(), Decimal(0)), sum(budget.fonctionnement(), Decimal(0)),
+              sum(budget.valorisation(), Decimal(0))]
+    lignes.append(Row((Cell("Total"), *(_euros(m) for m in totaux), _euros(budget.total_general)), "total"))
+    return lignes
+
+
+def schedule_table(echeances: Iterable[Echeance]) -> Table:
+    """Return the repayment schedule as a table: number, due date, amount, remaining capital."""
+    lignes = [Row((Cell(str(e.numero), "center"), Cell(format_date(e.date), "right"), Cell(format_montant(e.montant),
+                                                                                           "right"),
+                   Cell(format_montant(e.capital_restant), "right"))) for e in echeances]
+    return Table((Cell("N°"), Cell("Échéance"), Cell("Montant"), Cell("Capital restant dû")), tuple(lignes),
+                 widths=(1.5, 4.5, 4.0, 5.0))
