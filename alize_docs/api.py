@@ -72,8 +72,9 @@ def _territory_of(chemin: Path, cooperation: Cooperation) -> tuple[Territoire | 
         premier = exc.problemes[0]
         n = len(exc.problemes)
         return None, Probleme("file", ("dispositif",),
-                              f"Le fichier du dispositif « {cooperation.dispositif} » a {n} problème{'s' if n > 1 else ''} "
-                              f"(vérifiez-le avec « alize-docs valider {fichier} ») ; le premier : {premier.message}")
+                              f"Le fichier du dispositif « {cooperation.dispositif} » a {n} "
+                              f"problème{'s' if n > 1 else ''} (vérifiez-le avec « alize-docs valider {fichier} ») ; "
+                              f"le premier : {premier.message}")
 
 
 def validate(territoire: Territoire, library: ClauseLibrary | None = None) -> ValidationReport:

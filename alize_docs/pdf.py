@@ -9,6 +9,7 @@ PDFs are rewritten with fixed dates and identifiers, so equal inputs give equal 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -74,10 +75,8 @@ def convert_to_pdf(documents: Sequence[Path], delai: int = DELAI) -> list[bytes]
 
 def _kill_group(pid: int) -> None:
     """Make sure nothing of the LibreOffice run survives it (``soffice.bin`` outlives its wrapper)."""
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def normalise_pdf(donnees: bytes, nom: str = "document", metadata: dict[str, str] | None = None,
@@ -95,14 +94,15 @@ def normalise_pdf(donnees: bytes, nom: str = "document", metadata: dict[str, str
 
 def _finish(ecrivain: PdfWriter, metadata: dict[str, str], signets: Sequence[tuple[str, int]]) -> bytes:
     for titre, page in signets:
-        ecrivain.add_outline_item(titre, page)
+        ecrivain.add_outline_item(title=titre, page_number=page)
     infos = {k: v for k, v in (ecrivain.metadata or {}).items() if k not in ("/CreationDate", "/ModDate")}
     ecrivain.metadata = None
     ecrivain.add_metadata({**infos, **metadata})
     if NameObject("/Metadata") in ecrivain._root_object:
         del ecrivain._root_object[NameObject("/Metadata")]  # XMP repeats the dates
-    empreinte = hashlib.md5(b"".join(page.get_contents().get_data() if page.get_contents() else b""
-                                     for page in ecrivain.pages), usedforsecurity=False).digest()
+    contenus = (page.get_contents() for page in ecrivain.pages)
+    empreinte = hashlib.md5(b"".join(c.get_data() for c in contenus if c is not None),
+                            usedforsecurity=False).digest()
     ecrivain._ID = ArrayObject([ByteStringObject(empreinte), ByteStringObject(empreinte)])
     tampon = io.BytesIO()
     ecrivain.write(tampon)
