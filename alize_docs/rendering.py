@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import docx
 import jinja2
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION
@@ -67,7 +68,11 @@ def render_docx(document: AssembledDocument, template: Path) -> bytes:
 
 def render_bundle(documents: Sequence[AssembledDocument], template: Path, title: str) -> bytes:
     """Return one .docx holding *documents* in order: a section each, with its own header and page numbers."""
-    word = _open_template(template, documents[0])
+    # docxtpl swaps the rendered header and footer parts behind python-docx's cache of related parts:
+    # reopen the filled template so that editing headers and footers edits the parts that get saved.
+    tampon = io.BytesIO()
+    _open_template(template, documents[0]).save(tampon)
+    word = docx.Document(tampon)
     entete = copy.deepcopy(word.sections[0].header._element)
     pied = copy.deepcopy(word.sections[0].footer._element)
     for i, document in enumerate(documents):

@@ -168,7 +168,7 @@ def _without_thumbnail(donnees: bytes) -> bytes:
 
 def main() -> int:
     SORTIE.mkdir(exist_ok=True)
-    gabarits = {"convention.docx": "", "cooperation.docx": "Paraphes :"}
+    gabarits = {"convention.docx": "", "cooperation.docx": "Paraphes\u00a0:"}
     for nom, pied in gabarits.items():
         (SORTIE / nom).write_bytes(build(pied))
         print(f"écrit : templates/{nom}", file=sys.stdout)

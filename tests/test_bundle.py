@@ -1,0 +1,131 @@
+"""The signing bundle in Word and the PDFs made by a real LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+import alize_docs
+from alize_docs.errors import RenderError
+from alize_docs.pdf import convert_to_pdf
+
+from .conftest import FIXTURES, TERRITOIRE
+from .test_convention import normalise
+
+TITRES = ["Convention de partenariat", "Annexe 1 — Budget prévisionnel", "Annexe 2 — Cahier des charges",
+          "Annexe 3 — Convention d'opérateur local"]
+DEBUTS = ["CONVENTION DE PARTENARIAT", "ANNEXE 1", "ANNEXE 2", "ANNEXE 3"]
+
+
+@pytest.fixture(scope="module")
+def bundle() -> docx.document.Document:
+    fichiers = alize_docs.render_documents(alize_docs.Dossier(TERRITOIRE, alize_docs.load_territoire(TERRITOIRE)))
+    return docx.Document(io.BytesIO(fichiers["dossier-signature-toulinois.docx"]))
+
+
+def test_bundle_holds_the_four_documents_in_order_each_in_its_own_section(bundle: docx.document.Document) -> None:
+    titres = [p.text for p in bundle.paragraphs if p.style.name == "Title"]
+    assert titres == DEBUTS
+    assert len(bundle.sections) == 4
+    for section, titre in zip(bundle.sections, TITRES, strict=True):
+        assert section.header.paragraphs[0].text == f"{titre}\t«\u00a0ALIZÉ®\u00a0Toulinois\u00a0»"
+        assert section._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
+        champs = [f.get(qn("w:instr")).strip() for f in section.footer._element.iter(qn("w:fldSimple"))]
+        assert champs == ["PAGE", "SECTIONPAGES"]
+
+
+def test_bundle_records_every_document_it_holds(bundle: docx.document.Document) -> None:
+    assert bundle.core_properties.title.startswith("Dossier de signature")
+    tables = [t for t in bundle.tables if t.rows[0].cells[0].text == "Apporteur"]
+    assert len(tables) == 1  # the budget of Annexe 1 is there, once
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from .conftest import soffice
+
+    if soffice() is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice est requis en CI (.ci/run l'installe)")
+        pytest.skip("LibreOffice (soffice) n'est pas installé : apt-get install libreoffice-writer-nogui")
+    dossier = tmp_path_factory.mktemp("pdf")
+    alize_docs.generate(TERRITOIRE, dossier, pdf=True)
+    alize_docs.generate(FIXTURES / "cooperation-menuiseries-du-toulois.yaml", dossier, pdf=True)
+    return dossier
+
+
+def pdf_text(chemin: Path) -> list[str]:
+    return [normalise(page.extract_text()) for page in PdfReader(str(chemin)).pages]
+
+
+@pytest.mark.parametrize(("nom", "attendu"), [
+    ("convention-partenariat-toulinois", "ARTICLE 8 : DUREE DE LA CONVENTION"),
+    ("annexe-1-budget-toulinois", "Total du fonds d'avances remboursables"),
+    ("annexe-2-cahier-des-charges-toulinois", "Le comité d'agrément, structure opérationnelle du programme"),
+    ("annexe-3-operateur-local-toulinois", "ne verse les fonds qu'après signature de la convention de coopération"),
+    ("cooperation-toul-2011-003", "Paraphes :"),
+])
+def test_each_pdf_reads_back(pdfs: Path, nom: str, attendu: str) -> None:
+    pages = pdf_text(pdfs / f"{nom}.pdf")
+    assert attendu in " ".join(pages)
+    assert f"Page 1 sur {len(pages)}" in pages[0]
+
+
+def test_bundle_pdf_has_a_bookmark_per_document_on_its_first_page(pdfs: Path) -> None:
+    lecteur = PdfReader(str(pdfs / "dossier-signature-toulinois.pdf"))
+    signets = [(s.title, lecteur.get_destination_page_number(s)) for s in lecteur.outline]
+    assert [titre for titre, _ in signets] == TITRES
+    pages = [normalise(p.extract_text()) for p in lecteur.pages]
+    for (_, page), debut in zip(signets, DEBUTS, strict=True):
+        assert debut in pages[page] and re.search(r"Page 1 sur \d+", pages[page])
+    parties = sum(len(PdfReader(str(pdfs / f"{n}-toulinois.pdf")).pages) for n in
+                  ("convention-partenariat", "annexe-1-budget", "annexe-2-cahier-des-charges",
+                   "annexe-3-operateur-local"))
+    assert len(pages) == parties
+    infos = lecteur.metadata
+    assert infos.title.startswith("Dossier de signature") and infos.author == "Parole d'entreprises"
+    assert "Toulinois" in infos.subject and infos["/Alize_modele"] == "2008"
+
+
+def test_pdf_metadata_and_provenance(pdfs: Path) -> None:
+    infos = PdfReader(str(pdfs / "convention-partenariat-toulinois.pdf")).metadata
+    assert infos.title == "Convention de partenariat ALIZÉ®\u00a0Toulinois"
+    assert infos.author == "Parole d'entreprises"
+    assert "/CreationDate" not in infos
+
+
+def test_pdfs_are_byte_identical_from_run_to_run(pdfs: Path, tmp_path: Path) -> None:
+    alize_docs.generate(FIXTURES / "cooperation-menuiseries-du-toulois.yaml", tmp_path, pdf=True)
+    nom = "cooperation-toul-2011-003.pdf"
+    assert (tmp_path / nom).read_bytes() == (pdfs / nom).read_bytes()
+
+
+def test_missing_libreoffice_is_a_french_error_and_nothing_is_written(tmp_path: Path) -> None:
+    bin_vide = tmp_path / "bin"
+    bin_vide.mkdir()
+    environnement = {**os.environ, "PATH": str(bin_vide)}
+    resultat = subprocess.run([sys.executable, "-m", "alize_docs", "generer", str(TERRITOIRE), "-o",
+                               str(tmp_path / "out"), "--pdf"], capture_output=True, text=True, env=environnement,
+                              timeout=120)
+    assert resultat.returncode == 3
+    assert "LibreOffice est introuvable" in resultat.stderr and "Traceback" not in resultat.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_libreoffice_timeout_kills_the_whole_process_group(libreoffice: str, tmp_path: Path) -> None:
+    [chemin] = alize_docs.generate(FIXTURES / "cooperation-menuiseries-du-toulois.yaml", tmp_path)
+    with pytest.raises(RenderError, match="n'a pas terminé la conversion"):
+        convert_to_pdf([chemin], delai=0.3)  # type: ignore[arg-type]
+    time.sleep(0.5)
+    restants = subprocess.run(["pgrep", "-f", "alize-lo-"], capture_output=True, text=True).stdout.split()
+    assert restants == []
