@@ -14,8 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP) ## write the documents of the bundled example into out/
-	$(BIN)/alize-docs generer fixtures/toulinois.yaml -o out/
+# PDFs too where LibreOffice is installed.
+PDF    := $(if $(shell command -v soffice 2>/dev/null),--pdf,)
+
+demo: $(STAMP) ## write the documents of the bundled example (territory and one SME) into out/
+	$(BIN)/alize-docs generer fixtures/toulinois.yaml -o out/ $(PDF)
+	$(BIN)/alize-docs generer fixtures/cooperation-menuiseries-du-toulois.yaml -o out/ $(PDF)
 
 test: $(STAMP) ## lint, types, then the whole test suite (doctests, property tests, Word and LibreOffice checks)
 	$(BIN)/ruff check alize_docs tests tools

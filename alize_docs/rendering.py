@@ -200,7 +200,8 @@ def _table(word: WordDocument, table: Table) -> None:
     tableau.style = word.styles[WORD_STYLES["grid"]]
     tableau.alignment = WD_TABLE_ALIGNMENT.CENTER
     lignes = [(table.header, "header"), *((r.cells, r.kind) for r in table.rows)]
-    for rangee, (cellules, genre) in zip(tableau.rows, lignes, strict=True):
+    insecable = len(table.rows) <= _LIGNES_INSECABLES
+    for numero, (rangee, (cellules, genre)) in enumerate(zip(tableau.rows, lignes, strict=True)):
         if genre == "header":
             rangee._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         rangee._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
@@ -208,6 +209,8 @@ def _table(word: WordDocument, table: Table) -> None:
             paragraphe = cellule.paragraphs[0]
             paragraphe.style = word.styles[WORD_STYLES["table"]]
             paragraphe.alignment = _ALIGN["center" if genre == "header" else contenu.align]
+            if insecable and numero < len(table.rows):
+                paragraphe.paragraph_format.keep_with_next = True
             run = paragraphe.add_run(contenu.text)
             run.bold = genre in ("header", "subtotal", "total") or None
             run.italic = genre == "group" or None
@@ -224,6 +227,7 @@ def _table(word: WordDocument, table: Table) -> None:
 
 
 _LARGEUR_UTILE = 16.0  # cm between the template's margins
+_LIGNES_INSECABLES = 25  # a table up to this many rows is kept on one page
 
 
 def _default_widths(colonnes: int) -> tuple[float, ...]:

@@ -80,6 +80,7 @@ def budget_tables(budget: Budget) -> dict[str, Table]:
         (Cell("Catégorie"), Cell("Fonds d'avances"), Cell("Fonctionnement"), Cell("Compétences valorisées"),
          Cell("Total")),
         tuple(_synthese(budget)),
+        widths=(4.0, 2.9, 3.2, 3.1, 2.8),
     )
     annuel = Table((Cell("Poste"), *(Cell(a) for a in _ANNEES)), (
         _ligne("Fonds d'avances remboursables", budget.avances()),

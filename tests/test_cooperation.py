@@ -84,7 +84,7 @@ def test_schedule_adds_up_exactly_and_respects_deferral_and_duration(word: docx.
     tableau = next(t for t in word.tables if t.rows[0].cells[0].text == "N°")
     lignes = [[c.text for c in r.cells] for r in tableau.rows[1:]]
     assert len(lignes) == 30
-    assert sum(montant(l[2]) for l in lignes) == Decimal(20000)
+    assert sum(montant(ligne[2]) for ligne in lignes) == Decimal(20000)
     assert lignes[0][1:] == ["15 novembre 2011", "666,67\u00a0€", "19\u202f333,33\u00a0€"]
     assert lignes[-1][1:] == ["15 avril 2014", "666,57\u00a0€", "0\u00a0€"]
     restant = Decimal(20000)
