@@ -14,21 +14,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .assembly import assemble_convention, assemble_cooperation, assemble_dossier, check_no_blanks
+from .assembly import DOCUMENTS, assemble_convention, assemble_cooperation, assemble_dossier, check_no_blanks
 from .clauses import ClauseLibrary, bundled_path
 from .cooperation_rules import validate_cooperation as _cooperation_rules
 from .document import AssembledDocument
 from .errors import InvalidInput, Probleme, ValidationReport, sort_problems
 from .loading import LoadedData, load_model, read_yaml
 from .models import Cooperation, Territoire
-from .pdf import convert_to_pdf, merge_pdfs
-from .rendering import docx_text, provenance, render_bundle, render_docx
+from .pdf import PDF_PREFIX, convert_to_pdf, merge_pdfs, pdf_metadata
+from .rendering import document_properties, docx_text, render_bundle, render_docx
 from .rules import validate_territoire
 
 __all__ = [
     "Dossier",
     "check_file",
+    "documents_using",
     "generate",
+    "inspect_file",
     "load_cooperation",
     "load_territoire",
     "render_convention",
@@ -167,25 +169,53 @@ def render_documents(dossier: Dossier, library: ClauseLibrary | None = None) -> 
     return fichiers
 
 
-def _pdfs(fichiers: dict[str, bytes], dossier: Dossier, library: ClauseLibrary) -> dict[str, bytes]:
-    documents = {n: f for n, f in fichiers.items() if not n.startswith("dossier-signature-")}
+def _pdf_metadata(docx: bytes) -> dict[str, str]:
+    """Return a PDF's metadata from its .docx: title, subject, author, and the same provenance."""
+    proprietes = document_properties(docx)
+    metadonnees = {f"/{cle.title()}": proprietes.pop(cle) for cle in ("title", "subject", "author")}
+    return metadonnees | {PDF_PREFIX + cle.removeprefix("alize:"): valeur for cle, valeur in proprietes.items()}
+
+
+def _pdfs(fichiers: dict[str, bytes]) -> dict[str, bytes]:
+    """Return the PDF of every .docx of *fichiers*; the bundle's is the others joined, with bookmarks."""
+    faisceaux = [n for n in fichiers if n.startswith("dossier-signature-")]
+    documents = {n: f for n, f in fichiers.items() if n not in faisceaux}
     with tempfile.TemporaryDirectory(prefix="alize-docx-") as temporaire:
         chemins = []
         for nom, donnees in documents.items():
             (Path(temporaire) / nom).write_bytes(donnees)
             chemins.append(Path(temporaire) / nom)
-        pdfs = dict(zip([n.removesuffix(".docx") + ".pdf" for n in documents], convert_to_pdf(chemins), strict=True))
-    faisceau = [n for n in fichiers if n.startswith("dossier-signature-")]
-    if faisceau:
-        assembles = assemble_dossier(dossier.territoire, library)
-        titre = f"Dossier de signature — convention de partenariat ALIZÉ® {dossier.territoire.dispositif.nom}"
-        metadonnees = {"/Title": titre, "/Subject": assembles[0].subject, "/Author": assembles[0].author,
-                       "/Keywords": f"ALIZÉ® ; modèle {assembles[0].modele}",
-                       **{f"/{k.replace('alize:', 'Alize_')}": v for k, v in provenance(assembles[0]).items()}}
-        parties = [(d.short_title, pdfs[f"{d.kind}-{slug(dossier.territoire.dispositif.nom)}.pdf"])
-                   for d in assembles]
-        pdfs[faisceau[0].removesuffix(".docx") + ".pdf"] = merge_pdfs(parties, metadonnees)
+        convertis = convert_to_pdf(chemins, [_pdf_metadata(d) for d in documents.values()])
+    pdfs = {n.removesuffix(".docx") + ".pdf": pdf for n, pdf in zip(documents, convertis, strict=True)}
+    for faisceau in faisceaux:
+        parties = [(DOCUMENTS[document_properties(d)["alize:document"]], pdfs[n.removesuffix(".docx") + ".pdf"])
+                   for n, d in documents.items()]
+        pdfs[faisceau.removesuffix(".docx") + ".pdf"] = merge_pdfs(parties, _pdf_metadata(fichiers[faisceau]))
     return pdfs
+
+
+def inspect_file(chemin: str | Path) -> dict[str, str]:
+    """Return what a generated .docx or PDF records of its making (model, clauses, input hash, tool)."""
+    donnees = Path(chemin).read_bytes()
+    if donnees.startswith(b"%PDF"):
+        return {cle.replace(PDF_PREFIX, "alize:", 1): valeur for cle, valeur in pdf_metadata(donnees).items()
+                if cle.startswith(PDF_PREFIX)}
+    return {cle: valeur for cle, valeur in document_properties(donnees).items() if cle.startswith("alize:")}
+
+
+def documents_using(dossier: str | Path, reference: str) -> list[Path]:
+    """Return the documents of *dossier* (recursively) built from the clause version *reference* (``id@v``)."""
+    trouves = []
+    for chemin in sorted(Path(dossier).rglob("*")):
+        if chemin.suffix.lower() not in (".docx", ".pdf") or not chemin.is_file():
+            continue
+        try:
+            provenance = inspect_file(chemin)
+        except (OSError, ValueError, KeyError):
+            continue  # not one of ours, or unreadable: nothing to report
+        if any(v.split(" ")[0] == reference for k, v in provenance.items() if k.startswith("alize:clause-")):
+            trouves.append(chemin)
+    return trouves
 
 
 def write_atomic(chemin: Path, donnees: bytes) -> None:
@@ -229,7 +259,7 @@ def generate(chemin: str | Path, dossier: str | Path, library: ClauseLibrary | N
         raise InvalidInput(rapport)
     fichiers = render_documents(entrees, library)
     if pdf:
-        fichiers |= _pdfs(fichiers, entrees, library)
+        fichiers |= _pdfs(fichiers)
     ecrits = []
     for nom, donnees in fichiers.items():
         write_atomic(Path(dossier) / nom, donnees)

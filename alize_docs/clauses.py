@@ -136,19 +136,37 @@ class ClauseLibrary:
     def _source(self, nom: str) -> tuple[str, str, Callable[[], bool]]:
         ident, version = nom.rsplit("@", 1)
         clause = self.clause(ident, version)
-        return "\n" * (clause.premiere_ligne - 1) + clause.texte, str(clause.chemin), lambda: True
+        return self.source(clause), str(clause.chemin), lambda: True
 
     # --- rendering -------------------------------------------------------------------------------
 
+    @property
+    def environment(self) -> jinja2.Environment:
+        """The sandboxed Jinja environment clauses render in (its filters are the clauses' vocabulary)."""
+        return self._env
+
+    @staticmethod
+    def source(clause: Clause) -> str:
+        """Return the template source of *clause*, padded so that template lines are file lines."""
+        return "\n" * (clause.premiere_ligne - 1) + clause.texte
+
+    def compile(self, clause: Clause) -> jinja2.Template:
+        """Return the compiled template of *clause* (cached); a syntax error is a :class:`ClauseError`."""
+        try:
+            if clause.condition:
+                self._env.compile_expression(clause.condition)
+            return self._env.get_template(clause.ref)
+        except jinja2.TemplateSyntaxError as exc:
+            raise ClauseError(f"erreur de syntaxe : {exc.message}", clause=clause.id, version=clause.version,
+                              ligne=exc.lineno if exc.name else 1, fichier=clause.chemin) from None
+
     def render(self, clause: Clause, contexte: Mapping[str, Any]) -> list[Block]:
         """Return the blocks of *clause* filled in with *contexte* (empty when its condition is false)."""
+        gabarit = self.compile(clause)
         try:
             if clause.condition and not self._env.compile_expression(clause.condition)(**contexte):
                 return []
-            texte = self._env.get_template(clause.ref).render(contexte)
-        except jinja2.TemplateSyntaxError as exc:
-            raise ClauseError(f"erreur de syntaxe : {exc.message}", clause=clause.id, version=clause.version,
-                              ligne=exc.lineno, fichier=clause.chemin) from None
+            texte = gabarit.render(contexte)
         except Exception as exc:  # any failure inside a template is the clause's fault, with its line
             raise ClauseError(_describe(exc), clause=clause.id, version=clause.version,
                               ligne=_template_line(exc, clause), fichier=clause.chemin) from exc

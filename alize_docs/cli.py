@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 invalid input (the report says why), 2 usage error, 3 i
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 import sys
@@ -15,9 +16,12 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
-from .api import check_file, generate
-from .clauses import ClauseLibrary
-from .errors import AlizeError, ClauseError, InvalidInput
+from .api import check_file, documents_using, generate, inspect_file, write_atomic
+from .clauses import ClauseLibrary, bundled_path
+from .compare import compare, terminal_text
+from .errors import AlizeError, ClauseError, InvalidInput, UsageError
+from .library_check import check_library
+from .rendering import render_redline
 
 OK, INVALIDE, USAGE, INTERNE = 0, 1, 2, 3
 
@@ -84,7 +88,45 @@ def _parser() -> _Parser:
                          help="écrit aussi chaque document en PDF (LibreOffice requis), et le dossier de "
                               "signature en un seul PDF avec un signet par document")
     _clauses_option(generer)
+
+    liste = commandes.add_parser("clauses", help="liste les clauses, leurs versions et les modèles qui les utilisent")
+    _clauses_option(liste)
+
+    verifier = commandes.add_parser("verifier-clauses", help="vérifie la bibliothèque de clauses",
+                                    description="Vérifie chaque modèle et chaque version de clause : fichiers et "
+                                                "métadonnées, syntaxe, variables, rendu sur des exemples, termes "
+                                                "obligatoires du programme.")
+    _clauses_option(verifier)
+
+    comparer = commandes.add_parser(
+        "comparer", help="compare deux versions d'une clause, deux modèles ou deux documents Word",
+        description="A et B : une clause et deux versions (partenariat/article-5-2-comite-agrement@2008 @2011), "
+                    "deux modèles (2008 2011) ou deux fichiers .docx. Affiche les différences mot à mot et un "
+                    "résumé par clause ; avec -o, écrit un document Word en mode révision (modifications suivies).")
+    comparer.add_argument("a", metavar="A")
+    comparer.add_argument("b", metavar="B")
+    comparer.add_argument("-o", "--sortie", metavar="FICHIER.docx", type=Path,
+                          help="écrit les différences comme modifications suivies dans ce document Word")
+    comparer.add_argument("--auteur", default="alize-docs", help="auteur des modifications suivies")
+    comparer.add_argument("--date", type=_date, default=None, metavar="AAAA-MM-JJ",
+                          help="date des modifications suivies (aujourd'hui par défaut)")
+    _clauses_option(comparer)
+
+    inspecter = commandes.add_parser(
+        "inspecter", help="montre de quoi un document a été fait (modèle, versions des clauses, données)",
+        description="Pour un fichier .docx ou .pdf produit par alize-docs : son modèle, ses clauses (id, version, "
+                    "empreinte), l'empreinte des données et l'outil. Pour un dossier avec --clause id@version : "
+                    "les documents construits avec cette version.")
+    inspecter.add_argument("chemin", metavar="FICHIER|DOSSIER", type=Path)
+    inspecter.add_argument("--clause", metavar="ID@VERSION", help="liste les documents qui utilisent cette version")
     return parser
+
+
+def _date(texte: str) -> dt.datetime:
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(texte), dt.time(), tzinfo=dt.UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date invalide « {texte} » (AAAA-MM-JJ attendu)") from None
 
 
 def _clauses_option(parser: argparse.ArgumentParser) -> None:
@@ -95,16 +137,22 @@ def _clauses_option(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
-        library = ClauseLibrary(arguments.clauses)
-        if arguments.commande == "valider":
-            return _valider(arguments, library)
-        return _generer(arguments, library)
+        library = ClauseLibrary(getattr(arguments, "clauses", []))
+        commandes = {"valider": _valider, "generer": _generer, "clauses": _lister, "verifier-clauses": _verifier,
+                     "comparer": _comparer, "inspecter": _inspecter}
+        return commandes[arguments.commande](arguments, library)
     except ClauseError as exc:
         print(f"alize-docs : erreur dans les clauses : {exc}", file=sys.stderr)
         return INTERNE
+    except UsageError as exc:
+        print(f"alize-docs : erreur : {exc}", file=sys.stderr)
+        return USAGE
     except AlizeError as exc:
         print(f"alize-docs : erreur : {exc}", file=sys.stderr)
         return INTERNE
+    except BrokenPipeError:  # the reader (| head) went away: nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OK
     except OSError as exc:
         print(f"alize-docs : erreur d'écriture : {exc.strerror} ({exc.filename})", file=sys.stderr)
         return INTERNE
@@ -135,6 +183,68 @@ def _generer(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
         return INVALIDE
     for chemin in chemins:
         print(f"écrit : {chemin}")
+    return OK
+
+
+def _lister(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
+    usages: dict[tuple[str, str], list[str]] = {}
+    for modele in sorted(library.modeles()):
+        for ident, version in {r for refs in library.modele(modele).documents.values() for r in refs}:
+            usages.setdefault((ident, version), []).append(modele)
+    for ident in library.clause_ids():
+        versions = library.versions(ident)
+        titre = library.clause(ident, versions[-1]).titre
+        print(f"{ident}  —  {titre}")
+        for version in versions:
+            modeles = ", ".join(sorted(usages.get((ident, version), []))) or "aucun modèle"
+            print(f"    @{version}  ({modeles})")
+    return OK
+
+
+def _verifier(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
+    problemes = check_library(library)
+    n_versions = sum(len(library.versions(i)) for i in library.clause_ids())
+    bilan = (f"{len(library.clause_ids())} clauses, {n_versions} versions, modèles "
+             f"{', '.join(sorted(library.modeles()))}")
+    if not problemes:
+        print(f"Bibliothèque de clauses ({bilan}) : aucun problème.")
+        return OK
+    print(f"Bibliothèque de clauses ({bilan}) : {len(problemes)} problème{'s' if len(problemes) > 1 else ''}")
+    for probleme in problemes:
+        print(f"  - {probleme.text()}")
+    return INVALIDE
+
+
+def _comparer(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
+    comparaison = compare(arguments.a, arguments.b, library)
+    couleur = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    print(terminal_text(comparaison, couleur))
+    if arguments.sortie:
+        date = arguments.date or dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        donnees = render_redline(comparaison, bundled_path("templates") / "convention.docx", arguments.auteur, date)
+        write_atomic(arguments.sortie, donnees)
+        print(f"écrit : {arguments.sortie}")
+    return OK
+
+
+def _inspecter(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
+    if arguments.clause:
+        if not arguments.chemin.is_dir():
+            raise UsageError(f"{arguments.chemin} n'est pas un dossier (--clause cherche dans un dossier)")
+        trouves = documents_using(arguments.chemin, arguments.clause)
+        for chemin in trouves:
+            print(chemin)
+        if not trouves:
+            print(f"Aucun document de {arguments.chemin} n'utilise {arguments.clause}.")
+        return OK
+    if not arguments.chemin.is_file():
+        raise UsageError(f"{arguments.chemin} n'est pas un fichier")
+    provenance = inspect_file(arguments.chemin)
+    if not provenance:
+        print(f"{arguments.chemin} : aucune trace d'alize-docs (pas de provenance enregistrée).")
+        return INVALIDE
+    for cle, valeur in provenance.items():
+        print(f"{cle.removeprefix('alize:')} : {valeur}")
     return OK
 
 

@@ -26,7 +26,10 @@ from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
 from .errors import RenderError
 
-__all__ = ["DELAI", "convert_to_pdf", "find_libreoffice", "merge_pdfs", "normalise_pdf"]
+__all__ = ["DELAI", "PDF_PREFIX", "convert_to_pdf", "find_libreoffice", "merge_pdfs", "normalise_pdf", "pdf_metadata"]
+
+PDF_PREFIX = "/Alize_"
+"""PDF metadata keys of the provenance: ``/Alize_modele``, ``/Alize_clause-01``… (``alize:…`` in a .docx)."""
 
 DELAI = 180
 """Seconds LibreOffice may take for one call, whatever the number of documents."""
@@ -41,8 +44,10 @@ def find_libreoffice() -> str:
                       "libreoffice-writer-nogui) pour produire les PDF.")
 
 
-def convert_to_pdf(documents: Sequence[Path], delai: int = DELAI) -> list[bytes]:
-    """Return the PDF of each .docx, in order, converted by one LibreOffice run with its own profile."""
+def convert_to_pdf(documents: Sequence[Path], metadonnees: Sequence[dict[str, str]] = (),
+                   delai: float = DELAI) -> list[bytes]:
+    """Return the PDF of each .docx, in order, converted by one LibreOffice run with its own profile, with
+    the metadata given for it (title, subject, author, provenance)."""
     binaire = find_libreoffice()
     with tempfile.TemporaryDirectory(prefix="alize-lo-") as temporaire:
         dossier = Path(temporaire)
@@ -63,13 +68,14 @@ def convert_to_pdf(documents: Sequence[Path], delai: int = DELAI) -> list[bytes]
         finally:
             _kill_group(processus.pid)
         resultats = []
-        for document in documents:
+        for i, document in enumerate(documents):
             pdf = sortie / (document.stem + ".pdf")
             if not pdf.is_file():
                 detail = erreurs.decode("utf-8", "replace").strip()[-300:]
                 raise RenderError(f"LibreOffice n'a pas produit le PDF de {document.name} "
                                   f"(code {processus.returncode}){' : ' + detail if detail else ''}.")
-            resultats.append(normalise_pdf(pdf.read_bytes(), document.name))
+            resultats.append(normalise_pdf(pdf.read_bytes(), document.name,
+                                           metadonnees[i] if i < len(metadonnees) else None))
         return resultats
 
 
@@ -107,6 +113,12 @@ def _finish(ecrivain: PdfWriter, metadata: dict[str, str], signets: Sequence[tup
     tampon = io.BytesIO()
     ecrivain.write(tampon)
     return tampon.getvalue()
+
+
+def pdf_metadata(donnees: bytes) -> dict[str, str]:
+    """Return a PDF's document information, keys as stored (``/Title``, ``/Alize_modele``…)."""
+    infos = PdfReader(io.BytesIO(donnees)).metadata
+    return {str(cle): str(valeur) for cle, valeur in (infos or {}).items()}
 
 
 def merge_pdfs(parties: Sequence[tuple[str, bytes]], metadata: dict[str, str]) -> bytes:

@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import docx
@@ -34,10 +34,13 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
+from .compare import Comparison
 from .document import AssembledDocument, Paragraph, Run, SignatureTable, Table, TableRef
 from .errors import RenderError
 
-__all__ = ["WORD_STYLES", "docx_text", "provenance", "read_provenance", "render_bundle", "render_docx"]
+__all__ = ["WORD_STYLES", "document_properties", "docx_text", "provenance", "read_provenance", "render_bundle",
+           "render_docx",
+           "render_redline"]
 
 WORD_STYLES = {
     "title": "Title",
@@ -95,11 +98,15 @@ def render_bundle(documents: Sequence[AssembledDocument], template: Path, title:
 
 
 def _open_template(template: Path, document: AssembledDocument) -> WordDocument:
+    return _fill_template(template, {"entete": document.header, "titre": document.title,
+                                     "titre_court": document.short_title})
+
+
+def _fill_template(template: Path, champs: dict[str, str]) -> WordDocument:
     try:
         gabarit = DocxTemplate(str(template))
         env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
-        gabarit.render({"entete": document.header, "titre": document.title, "titre_court": document.short_title},
-                       jinja_env=env, autoescape=True)
+        gabarit.render(champs, jinja_env=env, autoescape=True)
     except (jinja2.TemplateError, OSError, KeyError, ValueError) as exc:
         raise RenderError(f"gabarit Word {template.name} inutilisable : {exc}") from exc
     word: WordDocument = gabarit.docx
@@ -298,8 +305,18 @@ def read_provenance(donnees: bytes) -> dict[str, str]:
     paquet = zipfile.ZipFile(io.BytesIO(donnees))
     if "docProps/custom.xml" not in paquet.namelist():
         return {}
-    racine = etree.fromstring(paquet.read("docProps/custom.xml"))
+    racine = etree.fromstring(paquet.read("docProps/custom.xml"), _SAFE_XML)
     return {p.get("name"): "".join(p.itertext()) for p in racine.iter(f"{{{_CUSTOM_NS}}}property")}
+
+
+def document_properties(donnees: bytes) -> dict[str, str]:
+    """Return a .docx's title, subject and author, and its provenance (custom properties)."""
+    proprietes = docx.Document(io.BytesIO(donnees)).core_properties
+    return {"title": proprietes.title or "", "subject": proprietes.subject or "", "author": proprietes.author or "",
+            **read_provenance(donnees)}
+
+
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def _normalised_zip(donnees: bytes) -> bytes:
@@ -319,6 +336,59 @@ def _normalised_zip(donnees: bytes) -> bytes:
             entree.external_attr = 0o644 << 16
             cible.writestr(entree, contenu)
     return sortie.getvalue()
+
+
+def render_redline(comparison: Comparison, template: Path, auteur: str, date: dt.datetime) -> bytes:
+    """Return a .docx showing *comparison* as real tracked changes (``w:ins``/``w:del``) by *auteur* on *date*,
+    which Word and LibreOffice offer to accept or reject: accepting them all gives B's text, rejecting A's."""
+    word = _fill_template(template, {"entete": f"{comparison.label_a} → {comparison.label_b}",
+                                     "titre": comparison.title, "titre_court": "Comparaison"})
+    word.add_paragraph(comparison.title, style=WORD_STYLES["title"])
+    word.add_paragraph(f"A : {comparison.label_a} — B : {comparison.label_b}", style=WORD_STYLES["subtitle"])
+    for ligne in comparison.summary():
+        word.add_paragraph(ligne, style=WORD_STYLES["bullet1"])
+    marque = {"w:author": auteur, "w:date": date.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    numero = iter(range(1, 1_000_000))
+    for section in comparison.sections:
+        if not section.changed:
+            continue
+        word.add_paragraph(f"{section.title} ({section.version_a} → {section.version_b})",
+                           style=WORD_STYLES["heading2"])
+        for paragraphe in section.paragraphs:
+            p = word.add_paragraph(style=WORD_STYLES["body"])
+            if paragraphe.kind in ("insert", "delete"):
+                proprietes = OxmlElement("w:rPr")
+                proprietes.append(_revision("w:ins" if paragraphe.kind == "insert" else "w:del", marque, numero))
+                p._p.get_or_add_pPr().append(proprietes)
+            for segment in paragraphe.segments:
+                if segment.kind == "equal":
+                    p.add_run(segment.text)
+                else:
+                    p._p.append(_tracked_run(segment.kind, segment.text, marque, numero))
+    proprietes = word.core_properties
+    proprietes.title, proprietes.author, proprietes.last_modified_by = comparison.title, auteur, auteur
+    proprietes.created = proprietes.modified = date.replace(tzinfo=None)
+    proprietes.revision = 1
+    return _save(word)
+
+
+def _revision(balise: str, marque: dict[str, str], numero: Iterator[int]) -> etree._Element:
+    element = OxmlElement(balise)
+    element.set(qn("w:id"), str(next(numero)))
+    for nom, valeur in marque.items():
+        element.set(qn(nom), valeur)
+    return element
+
+
+def _tracked_run(kind: str, texte: str, marque: dict[str, str], numero: Iterator[int]) -> etree._Element:
+    enveloppe = _revision("w:ins" if kind == "insert" else "w:del", marque, numero)
+    run = OxmlElement("w:r")
+    contenu = OxmlElement("w:t" if kind == "insert" else "w:delText")
+    contenu.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    contenu.text = texte
+    run.append(contenu)
+    enveloppe.append(run)
+    return enveloppe
 
 
 def docx_text(donnees: bytes) -> str:

@@ -1,0 +1,241 @@
+"""The check of a clause library, run by reviewers after an edit and by the tests.
+
+For every model and every clause version it uses: the files exist and their metadata is complete;
+each clause compiles; every variable and attribute it names exists in what its documents are
+given (checked on the template's syntax tree against real sample inputs, so a branch the samples
+do not take is checked too); every document renders for several sample inputs (first convention,
+renewal, agreement with and without an advance); and the program's mandatory terms are still in
+each model's text. A reviewer who deletes « 0 % » or misspells a variable hears of it here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from jinja2.meta import find_undeclared_variables
+
+from .assembly import assemble_cooperation, assemble_territory_document, cooperation_context, territory_context
+from .clauses import ClauseLibrary, bundled_path
+from .cooperation_rules import MAJORITES
+from .errors import AlizeError, ClauseError
+from .loading import load_model, read_yaml
+from .models import Cooperation, Territoire
+
+__all__ = ["MANDATORY_TERMS", "LibraryProblem", "check_library"]
+
+MANDATORY_TERMS: dict[str, tuple[tuple[str, str], ...]] = {
+    "convention-partenariat": (
+        ("day-rate", "valorisés à hauteur de 700 euros par jour"),
+        ("astrees", "3 000 euros"),
+        ("astrees", "par année calendaire, soit 9 000 euros pour la période totale de la convention"),
+        ("cdc-cap", "dans la limite de 20 % du total des dotations privées et publiques"),
+        ("duration", "pour une durée de 3 (trois) ans à compter de la date de signature"),
+        ("advance", "d'une durée de 3 années maximum assortie d'une période de différé de 0 à 6 mois"),
+        ("advance", "à un taux de 0 %"),
+        ("advance", "sans garantie ou caution"),
+        ("accounts", "sur deux comptes distincts"),
+        ("skills-first", "L'attribution d'une aide financière est nécessairement liée à la mise en place d'un appui "
+                         "en compétences"),
+        ("sme", "employer moins de 250 personnes"),
+        ("sme", "moins de 25 % du capital détenu par une autre entreprise"),
+        ("signatories", "L'opérateur local ne versera les fonds aux bénéficiaires qu'après signature de ladite "
+                        "convention"),
+    ),
+    "annexe-3-operateur-local": (
+        ("accounts", "deux comptes distincts"),
+        ("signatories", "Il ne verse les fonds qu'après signature de la convention de coopération et développement"),
+    ),
+    "cooperation": (
+        ("advance", "à un taux de 0 %"),
+        ("advance", "sans garantie ou caution"),
+        ("signatories", "ne versera les fonds qu'après signature de la présente convention"),
+    ),
+}
+"""Phrases each document of every model must contain, with the DOMAIN.md rule they carry."""
+
+_MAJORITE_CONVENTION = {
+    "deux-tiers-des-presents": "Il décide à la majorité des 2/3 des membres présents",
+    "majorite-des-entreprises": "Il décide à la majorité des représentants d'entreprise présents",
+}
+_CHAMPS = ("titre", "source")
+
+
+@dataclass(frozen=True)
+class LibraryProblem:
+    clause: str
+    version: str
+    message: str
+    ligne: int | None = None
+    fichier: Path | None = None
+
+    def text(self) -> str:
+        ou = f" ({self.fichier}, ligne {self.ligne})" if self.fichier and self.ligne else (
+            f" (ligne {self.ligne})" if self.ligne else "")
+        return f"{self.clause}@{self.version}{ou} : {self.message}"
+
+
+@dataclass(frozen=True)
+class _Echantillon:
+    territoire: Territoire
+    cooperations: tuple[Cooperation, ...]
+
+
+def _samples() -> list[_Echantillon]:
+    """The bundled example and its variants: renewal with a map, agreement without an advance."""
+    fixtures = bundled_path("fixtures")
+    territoire = load_model(Territoire, read_yaml(fixtures / "toulinois.yaml"))
+    cooperation = load_model(Cooperation, read_yaml(fixtures / "cooperation-menuiseries-du-toulois.yaml"))
+    renouvellement = territoire.model_copy(update={"dispositif": territoire.dispositif.model_copy(update={
+        "nature": "renouvellement", "premiers_resultats": "Résultats.", "carte_annexee": True})})
+    sans_avance = cooperation.model_copy(update={"avance_remboursable": None})
+    return [_Echantillon(territoire, (cooperation, sans_avance)), _Echantillon(renouvellement, ())]
+
+
+def check_library(library: ClauseLibrary) -> list[LibraryProblem]:
+    """Return every problem of *library*'s models and clauses (empty when all is well)."""
+    problemes: list[LibraryProblem] = []
+    echantillons = _samples()
+    for nom in sorted(library.modeles()):
+        try:
+            modele = library.modele(nom)
+        except ClauseError as exc:
+            problemes.append(LibraryProblem("modeles", nom, str(exc)))
+            continue
+        for echantillon in echantillons:
+            problemes += _check_model(library, nom, modele.documents, echantillon)
+    problemes += _check_all_versions(library)
+    return list(dict.fromkeys(problemes))
+
+
+def _check_all_versions(library: ClauseLibrary) -> Iterator[LibraryProblem]:
+    """Every clause version on disk, used by a model or not, reads, has its metadata and compiles."""
+    for ident in library.clause_ids():
+        for version in library.versions(ident):
+            try:
+                clause = library.clause(ident, version)
+                library.compile(clause)
+            except ClauseError as exc:
+                yield LibraryProblem(ident, version, str(exc).split(" : ", 1)[-1], exc.ligne, exc.fichier)
+                continue
+            for champ in _CHAMPS:
+                if not getattr(clause, champ).strip():
+                    yield LibraryProblem(ident, version, f"métadonnée « {champ} » vide ou absente", 1, clause.chemin)
+
+
+def _check_model(library: ClauseLibrary, nom: str, documents: Any, echantillon: _Echantillon
+                 ) -> Iterator[LibraryProblem]:
+    territoire = echantillon.territoire.model_copy(update={"modele": nom})
+    for kind, refs in documents.items():
+        contextes: list[dict[str, Any]] = []
+        if kind == "cooperation":
+            for cooperation in echantillon.cooperations:
+                contextes.append(cooperation_context(cooperation.model_copy(update={"modele": nom}), territoire,
+                                                     library)[0])
+        else:
+            contextes.append(territory_context(territoire))
+        for contexte in contextes:
+            for ident, version in refs:
+                yield from _check_names(library, ident, version, contexte)
+        try:
+            textes = _rendered_texts(library, kind, territoire, echantillon, nom)
+        except ClauseError as exc:
+            yield LibraryProblem(exc.clause, exc.version, str(exc).split(" : ", 1)[-1], exc.ligne, exc.fichier)
+            continue
+        except AlizeError as exc:
+            yield LibraryProblem("modeles", nom, f"document {kind} : {exc}")
+            continue
+        for texte, complet in textes:
+            if complet:
+                yield from _check_terms(library, nom, kind, texte)
+
+
+def _rendered_texts(library: ClauseLibrary, kind: str, territoire: Territoire, echantillon: _Echantillon,
+                    nom: str) -> list[tuple[str, bool]]:
+    """Return each sample's rendered text, and whether every mandatory term applies to it (an agreement
+    without an advance has no advance terms)."""
+    if kind == "cooperation":
+        return [(assemble_cooperation(c.model_copy(update={"modele": nom}), territoire, library).text,
+                 c.avance_remboursable is not None) for c in echantillon.cooperations]
+    return [(assemble_territory_document(territoire, library, kind).text, True)]
+
+
+def _check_terms(library: ClauseLibrary, nom: str, kind: str, texte: str) -> Iterator[LibraryProblem]:
+    lisible = re.sub(r"[\s\u00a0\u202f]+", " ", texte)
+    termes = list(MANDATORY_TERMS.get(kind, ()))
+    if kind == "convention-partenariat":
+        majorite = library.modele(nom).parametres.get("majorite_comite", "deux-tiers-des-presents")
+        if majorite not in MAJORITES:
+            yield LibraryProblem("modeles", nom, f"paramètre majorite_comite « {majorite} » inconnu "
+                                                 f"({', '.join(MAJORITES)})")
+        else:
+            termes.append(("vote", _MAJORITE_CONVENTION[majorite]))
+    for regle, terme in termes:
+        if terme not in lisible:
+            yield LibraryProblem("modeles", nom, f"terme obligatoire absent du document {kind} : « {terme} » "
+                                                 f"(règle {regle})")
+
+
+def _check_names(library: ClauseLibrary, ident: str, version: str, contexte: dict[str, Any]
+                 ) -> Iterator[LibraryProblem]:
+    try:
+        clause = library.clause(ident, version)
+        arbre = library.environment.parse(library.source(clause))
+    except ClauseError:
+        return  # reported by _check_all_versions
+    except jinja2.TemplateSyntaxError:
+        return
+    connus = set(contexte) | set(library.environment.globals)
+    for nom in sorted(find_undeclared_variables(arbre) - connus):
+        yield LibraryProblem(ident, version, f"variable inconnue « {nom} »", _first_line(arbre, nom), clause.chemin)
+    valeurs = dict(contexte)
+    for boucle in arbre.find_all(nodes.For):
+        liste = _resolve(boucle.iter, valeurs)
+        if isinstance(boucle.target, nodes.Name) and isinstance(liste, list | tuple) and liste:
+            valeurs.setdefault(boucle.target.name, liste[0])
+    for acces in arbre.find_all(nodes.Getattr):
+        parent = _resolve(acces.node, valeurs)
+        if parent in (None, _INCONNU):
+            continue
+        if _attribute(parent, acces.attr) is _INCONNU:
+            yield LibraryProblem(ident, version, f"« {_dotted(acces)} » n'existe pas ({type(parent).__name__} "
+                                                 f"n'a pas d'attribut « {acces.attr} »)", acces.lineno, clause.chemin)
+
+
+_INCONNU = object()
+
+
+def _resolve(noeud: nodes.Node, valeurs: dict[str, Any]) -> Any:
+    """Return the sample value an expression names, or _INCONNU when it is not a plain name.attribute chain."""
+    if isinstance(noeud, nodes.Name):
+        return valeurs.get(noeud.name, _INCONNU)
+    if isinstance(noeud, nodes.Getattr):
+        parent = _resolve(noeud.node, valeurs)
+        if parent in (None, _INCONNU):
+            return _INCONNU
+        return _attribute(parent, noeud.attr)
+    return _INCONNU
+
+
+def _attribute(valeur: Any, nom: str) -> Any:
+    """Look *nom* up as Jinja does: an attribute, or else an item of a mapping."""
+    if hasattr(valeur, nom):
+        return getattr(valeur, nom)
+    if isinstance(valeur, Mapping):
+        return valeur.get(nom, _INCONNU)
+    return _INCONNU
+
+
+def _dotted(noeud: nodes.Node) -> str:
+    if isinstance(noeud, nodes.Getattr):
+        return f"{_dotted(noeud.node)}.{noeud.attr}"
+    return noeud.name if isinstance(noeud, nodes.Name) else "…"
+
+
+def _first_line(arbre: nodes.Template, nom: str) -> int | None:
+    return next((n.lineno for n in arbre.find_all(nodes.Name) if n.name == nom), None)
