@@ -36,7 +36,7 @@ def test_every_clause_of_the_model_has_complete_metadata(library: ClauseLibrary)
     for ident, version in refs:
         clause = library.clause(ident, version)
         assert clause.titre and clause.source and clause.texte.strip()
-    assert library.versions("partenariat/article-5-2-comite-agrement") == ["2008"]
+    assert library.versions("partenariat/article-5-2-comite-agrement") == ["2008", "2011"]
 
 
 def test_a_clause_folder_stacked_first_overrides_the_bundled_one(tmp_path: Path) -> None:
@@ -52,7 +52,7 @@ def test_a_folder_can_bring_its_own_model(tmp_path: Path) -> None:
     shutil.copy(bundled_path("clauses") / "modeles" / "2008.yaml", tmp_path / "x.yaml")
     (tmp_path / "modeles").mkdir()
     (tmp_path / "x.yaml").rename(tmp_path / "modeles" / "2008-toul.yaml")
-    assert ClauseLibrary([tmp_path]).modeles() == {"2008", "2008-toul"}
+    assert ClauseLibrary([tmp_path]).modeles() == {"2008", "2008-toul", "2011"}
 
 
 @pytest.mark.parametrize("attaque", [
