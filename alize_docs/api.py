@@ -22,7 +22,7 @@ from .errors import InvalidInput, Probleme, ValidationReport, sort_problems
 from .loading import LoadedData, load_model, read_yaml
 from .models import Cooperation, Territoire
 from .pdf import PDF_PREFIX, convert_to_pdf, merge_pdfs, pdf_metadata
-from .rendering import document_properties, docx_text, render_bundle, render_docx
+from .rendering import check_template, document_properties, docx_text, render_bundle, render_docx
 from .rules import validate_territoire
 
 __all__ = [
@@ -125,12 +125,17 @@ def _check(chemin: str | Path, library: ClauseLibrary) -> tuple[ValidationReport
     return donnees.report(validate_territoire(territoire, library.modeles())), Dossier(Path(chemin), territoire)
 
 
-def _template(document: AssembledDocument) -> Path:
-    return bundled_path("templates") / ("cooperation.docx" if document.kind == "cooperation" else "convention.docx")
+def _template(document: AssembledDocument, gabarits: Path | None = None) -> Path:
+    """Return the Word template of *document*: the user's from *gabarits* if there is one (checked), else ours."""
+    nom = "cooperation.docx" if document.kind == "cooperation" else "convention.docx"
+    if gabarits is not None and (gabarits / nom).is_file():
+        check_template(gabarits / nom)
+        return gabarits / nom
+    return bundled_path("templates") / nom
 
 
-def _render(document: AssembledDocument) -> bytes:
-    donnees = render_docx(document, _template(document))
+def _render(document: AssembledDocument, gabarits: Path | None = None) -> bytes:
+    donnees = render_docx(document, _template(document, gabarits))
     check_no_blanks(document.title, docx_text(donnees).split("\n"))
     return donnees
 
@@ -154,18 +159,19 @@ def slug(texte: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:80] or "document"
 
 
-def render_documents(dossier: Dossier, library: ClauseLibrary | None = None) -> dict[str, bytes]:
+def render_documents(dossier: Dossier, library: ClauseLibrary | None = None,
+                     gabarits: Path | None = None) -> dict[str, bytes]:
     """Return the .docx files of a validated dossier by file name: a territory's four documents and their
-    bundle, or one cooperation agreement."""
+    bundle, or one cooperation agreement. *gabarits*: a folder of the user's own Word templates."""
     library = library or ClauseLibrary()
     if dossier.cooperation is not None:
         document = assemble_cooperation(dossier.cooperation, dossier.territoire, library)
-        return {f"cooperation-{slug(dossier.cooperation.numero)}.docx": _render(document)}
+        return {f"cooperation-{slug(dossier.cooperation.numero)}.docx": _render(document, gabarits)}
     nom = slug(dossier.territoire.dispositif.nom)
     documents = assemble_dossier(dossier.territoire, library)
-    fichiers = {f"{d.kind}-{nom}.docx": _render(d) for d in documents}
+    fichiers = {f"{d.kind}-{nom}.docx": _render(d, gabarits) for d in documents}
     titre = f"Dossier de signature — convention de partenariat ALIZÉ® {dossier.territoire.dispositif.nom}"
-    fichiers[f"dossier-signature-{nom}.docx"] = render_bundle(documents, _template(documents[0]), titre)
+    fichiers[f"dossier-signature-{nom}.docx"] = render_bundle(documents, _template(documents[0], gabarits), titre)
     return fichiers
 
 
@@ -247,7 +253,7 @@ def write_convention(territoire: Territoire, dossier: str | Path, library: Claus
 
 
 def generate(chemin: str | Path, dossier: str | Path, library: ClauseLibrary | None = None,
-             pdf: bool = False) -> list[Path]:
+             pdf: bool = False, gabarits: Path | None = None) -> list[Path]:
     """Validate a territory or cooperation file and write its documents into *dossier* (and their PDFs).
 
     Everything is rendered before anything is written: an invalid file or a failed conversion writes
@@ -257,7 +263,7 @@ def generate(chemin: str | Path, dossier: str | Path, library: ClauseLibrary | N
     rapport, entrees = _check(chemin, library)
     if entrees is None or not rapport.ok:
         raise InvalidInput(rapport)
-    fichiers = render_documents(entrees, library)
+    fichiers = render_documents(entrees, library, gabarits)
     if pdf:
         fichiers |= _pdfs(fichiers)
     ecrits = []

@@ -61,6 +61,12 @@ def read_yaml(chemin: str | Path, *, texte: str | bytes | None = None) -> Loaded
         return resultat
     try:
         racine = yaml.compose(contenu, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as exc:
+        ligne = contenu[:exc.position].count("\n") + 1
+        resultat.problemes.append(Probleme(
+            "characters", (), f"Caractère interdit U+{exc.character:04X} ligne {ligne} : il ne peut pas figurer "
+                              "dans un document Word. Retirez-le (il vient souvent d'un copier-coller).", ligne))
+        return resultat
     except yaml.YAMLError as exc:
         resultat.problemes.append(_yaml_problem(exc))
         return resultat
@@ -181,7 +187,10 @@ def load_model(model: type[M], donnees: LoadedData) -> M:
     try:
         instance = model.model_validate(donnees.data)
     except ValidationError as exc:
-        raise InvalidInput(donnees.report(translate_validation_error(exc, model))) from None
+        deja = [p.chemin for p in donnees.problemes]  # a value the reader refused is not reported twice
+        nouveaux = [p for p in translate_validation_error(exc, model)
+                    if not any(p.chemin[:len(c)] == c for c in deja if c)]
+        raise InvalidInput(donnees.report(nouveaux)) from None
     if donnees.problemes:
         raise InvalidInput(donnees.report())
     return instance
@@ -209,11 +218,15 @@ _TYPES_FR = {
 def translate_validation_error(exc: ValidationError, model: type[BaseModel]) -> list[Probleme]:
     """Return pydantic's errors as French problems with a rule code and a field path."""
     problemes = []
+    expliques: set[Chemin] = set()  # missing keys a misspelt key explains ("vouliez-vous dire…")
     for erreur in exc.errors(include_url=False):
         chemin = tuple(erreur["loc"])
         type_ = erreur["type"]
         if type_ == "extra_forbidden":
-            problemes.append(_unknown_key(model, chemin))
+            probleme, proche = _unknown_key(model, chemin)
+            problemes.append(probleme)
+            if proche:
+                expliques.add((*chemin[:-1], proche))
         elif type_ == "literal_error":
             attendu = str(erreur.get("ctx", {}).get("expected", "")).replace(" or ", " ou ")
             problemes.append(Probleme("choice", chemin, f"Valeur « {erreur['input']} » non admise : "
@@ -226,15 +239,15 @@ def translate_validation_error(exc: ValidationError, model: type[BaseModel]) -> 
             problemes.append(Probleme(type_, chemin, erreur["msg"]))
         else:
             problemes.append(Probleme("type", chemin, f"Valeur invalide (« {erreur.get('input')} »)."))
-    return problemes
+    return [p for p in problemes if not (p.code == "missing" and p.chemin in expliques)]
 
 
-def _unknown_key(model: type[BaseModel], chemin: Chemin) -> Probleme:
+def _unknown_key(model: type[BaseModel], chemin: Chemin) -> tuple[Probleme, str | None]:
     cle = str(chemin[-1])
     admises = sorted(_fields_at(model, chemin[:-1]))
-    proche = difflib.get_close_matches(cle, admises, n=1)
-    conseil = f"vouliez-vous dire « {proche[0]} » ?" if proche else "clés admises ici : " + ", ".join(admises) + "."
-    return Probleme("unknown-key", chemin, f"Clé inconnue « {cle} » : {conseil}")
+    proches = difflib.get_close_matches(cle, admises, n=1)
+    conseil = f"vouliez-vous dire « {proches[0]} » ?" if proches else "clés admises ici : " + ", ".join(admises) + "."
+    return Probleme("unknown-key", chemin, f"Clé inconnue « {cle} » : {conseil}"), proches[0] if proches else None
 
 
 def _fields_at(model: type[BaseModel], chemin: Chemin) -> set[str]:

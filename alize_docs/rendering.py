@@ -38,9 +38,8 @@ from .compare import Comparison
 from .document import AssembledDocument, Paragraph, Run, SignatureTable, Table, TableRef
 from .errors import RenderError
 
-__all__ = ["WORD_STYLES", "document_properties", "docx_text", "provenance", "read_provenance", "render_bundle",
-           "render_docx",
-           "render_redline"]
+__all__ = ["WORD_STYLES", "check_template", "document_properties", "docx_text", "provenance", "read_provenance",
+           "render_bundle", "render_docx", "render_redline"]
 
 WORD_STYLES = {
     "title": "Title",
@@ -389,6 +388,51 @@ def _tracked_run(kind: str, texte: str, marque: dict[str, str], numero: Iterator
     run.append(contenu)
     enveloppe.append(run)
     return enveloppe
+
+
+_TAILLE_GABARIT = 20 * 1024 * 1024
+_TAILLE_DEPLIEE = 100 * 1024 * 1024
+_TAUX_MAX = 200
+_PARTIES_MAX = 2000
+_MACROS = ("vbaproject.bin", "vbadata.xml", ".bin")
+_MACRO_TYPES = (b"macroEnabled", b"vbaProject")
+
+
+def check_template(chemin: Path) -> None:
+    """Refuse a Word template that is not a plain, self-contained .docx: not a zip, a zip bomb (sizes and
+    compression ratios checked before anything is read), macros, or external relationships other than
+    hyperlinks (an external ``attachedTemplate`` would survive rendering and be fetched when opened)."""
+    nom = chemin.name
+    if chemin.suffix.lower() != ".docx":
+        raise RenderError(f"gabarit {nom} refusé : seuls les documents .docx sont admis (pas de .docm ni .dotm).")
+    if chemin.stat().st_size > _TAILLE_GABARIT:
+        raise RenderError(f"gabarit {nom} refusé : plus de {_TAILLE_GABARIT // 2**20} Mo.")
+    try:
+        paquet = zipfile.ZipFile(chemin)
+        entrees = paquet.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise RenderError(f"gabarit {nom} refusé : ce n'est pas un document Word (.docx) valide ({exc}).") from None
+    with paquet:
+        if len(entrees) > _PARTIES_MAX or sum(e.file_size for e in entrees) > _TAILLE_DEPLIEE:
+            raise RenderError(f"gabarit {nom} refusé : son contenu décompressé est démesuré (bombe zip ?).")
+        for entree in entrees:
+            if entree.file_size > 1024 * 1024 and entree.file_size > _TAUX_MAX * max(entree.compress_size, 1):
+                raise RenderError(f"gabarit {nom} refusé : la partie {entree.filename} se décompresse "
+                                  f"{entree.file_size // max(entree.compress_size, 1)} fois (bombe zip ?).")
+            if entree.filename.lower().endswith(_MACROS):
+                raise RenderError(f"gabarit {nom} refusé : il contient des macros ({entree.filename}).")
+        noms = {e.filename for e in entrees}
+        if "word/document.xml" not in noms or "[Content_Types].xml" not in noms:
+            raise RenderError(f"gabarit {nom} refusé : ce n'est pas un document Word (word/document.xml manque).")
+        if any(marque in paquet.read("[Content_Types].xml") for marque in _MACRO_TYPES):
+            raise RenderError(f"gabarit {nom} refusé : c'est un document à macros.")
+        for relations in (n for n in noms if n.endswith(".rels")):
+            racine = etree.fromstring(paquet.read(relations), _SAFE_XML)
+            for relation in racine:
+                genre = relation.get("Type", "").rsplit("/", 1)[-1]
+                if relation.get("TargetMode") == "External" and genre != "hyperlink":
+                    raise RenderError(f"gabarit {nom} refusé : relation externe « {genre} » vers "
+                                      f"{relation.get('Target')} ({relations}).")
 
 
 def docx_text(donnees: bytes) -> str:
