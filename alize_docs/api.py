@@ -7,9 +7,7 @@ calls. Pass a :class:`ClauseLibrary` to reuse compiled clauses across many docum
 from __future__ import annotations
 
 import os
-import re
 import tempfile
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from .document import AssembledDocument
 from .errors import InvalidInput, Probleme, ValidationReport, sort_problems
 from .loading import LoadedData, load_model, read_yaml
 from .models import Cooperation, Territoire
+from .naming import slug
 from .pdf import PDF_PREFIX, convert_to_pdf, merge_pdfs, pdf_metadata
 from .rendering import check_template, document_properties, docx_text, render_bundle, render_docx
 from .rules import validate_territoire
@@ -28,11 +27,15 @@ from .rules import validate_territoire
 __all__ = [
     "Dossier",
     "check_file",
+    "check_loaded",
+    "document_names",
     "documents_using",
     "generate",
     "inspect_file",
     "load_cooperation",
     "load_territoire",
+    "pdf_files",
+    "pdf_files_batch",
     "render_convention",
     "render_documents",
     "validate",
@@ -67,7 +70,8 @@ def load_cooperation(chemin: str | Path) -> tuple[Cooperation, Territoire]:
 
 
 def _territory_of(chemin: Path, cooperation: Cooperation) -> tuple[Territoire | None, Probleme | None]:
-    fichier = chemin.parent / cooperation.dispositif
+    """Load the territory a cooperation names, relative to *chemin*'s folder (*chemin* may be a folder)."""
+    fichier = (chemin if chemin.is_dir() else chemin.parent) / cooperation.dispositif
     try:
         return load_territoire(fichier), None
     except InvalidInput as exc:
@@ -110,7 +114,13 @@ def _is_cooperation(donnees: LoadedData) -> bool:
 
 
 def _check(chemin: str | Path, library: ClauseLibrary) -> tuple[ValidationReport, Dossier | None]:
-    donnees = read_yaml(chemin)
+    return check_loaded(read_yaml(chemin), Path(chemin), library)
+
+
+def check_loaded(donnees: LoadedData, chemin: Path, library: ClauseLibrary
+                 ) -> tuple[ValidationReport, Dossier | None]:
+    """Return the report of data already read (a file, a workbook row), and its dossier when it is valid;
+    a cooperation's ``dispositif:`` is relative to *chemin* (a file, or the folder of a workbook)."""
     try:
         if _is_cooperation(donnees):
             cooperation = load_model(Cooperation, donnees)
@@ -149,14 +159,14 @@ def render_convention(territoire: Territoire, library: ClauseLibrary | None = No
     return _render(assemble_convention(territoire, library))
 
 
-def slug(texte: str) -> str:
-    """Return a file-name-safe, lower-case, accent-free version of *texte*.
-
-    >>> slug("ALIZÉ® Val de Sambre / Avesnois")
-    'alize-val-de-sambre-avesnois'
-    """
-    ascii_ = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:80] or "document"
+def document_names(dossier: Dossier, pdf: bool = False) -> list[str]:
+    """Return the names of the files a dossier gives: .docx (and .pdf) of each document, bundle last."""
+    if dossier.cooperation is not None:
+        noms = [f"cooperation-{slug(dossier.cooperation.numero)}"]
+    else:
+        nom = slug(dossier.territoire.dispositif.nom)
+        noms = [f"{kind}-{nom}" for kind in list(DOCUMENTS)[:4]] + [f"dossier-signature-{nom}"]
+    return [f"{n}.docx" for n in noms] + ([f"{n}.pdf" for n in noms] if pdf else [])
 
 
 def render_documents(dossier: Dossier, library: ClauseLibrary | None = None,
@@ -164,14 +174,14 @@ def render_documents(dossier: Dossier, library: ClauseLibrary | None = None,
     """Return the .docx files of a validated dossier by file name: a territory's four documents and their
     bundle, or one cooperation agreement. *gabarits*: a folder of the user's own Word templates."""
     library = library or ClauseLibrary()
+    noms = document_names(dossier)
     if dossier.cooperation is not None:
         document = assemble_cooperation(dossier.cooperation, dossier.territoire, library)
-        return {f"cooperation-{slug(dossier.cooperation.numero)}.docx": _render(document, gabarits)}
-    nom = slug(dossier.territoire.dispositif.nom)
+        return {noms[0]: _render(document, gabarits)}
     documents = assemble_dossier(dossier.territoire, library)
-    fichiers = {f"{d.kind}-{nom}.docx": _render(d, gabarits) for d in documents}
+    fichiers = {nom: _render(d, gabarits) for nom, d in zip(noms, documents, strict=False)}
     titre = f"Dossier de signature — convention de partenariat ALIZÉ® {dossier.territoire.dispositif.nom}"
-    fichiers[f"dossier-signature-{nom}.docx"] = render_bundle(documents, _template(documents[0], gabarits), titre)
+    fichiers[noms[-1]] = render_bundle(documents, _template(documents[0], gabarits), titre)
     return fichiers
 
 
@@ -182,22 +192,32 @@ def _pdf_metadata(docx: bytes) -> dict[str, str]:
     return metadonnees | {PDF_PREFIX + cle.removeprefix("alize:"): valeur for cle, valeur in proprietes.items()}
 
 
-def _pdfs(fichiers: dict[str, bytes]) -> dict[str, bytes]:
+def pdf_files(fichiers: dict[str, bytes]) -> dict[str, bytes]:
     """Return the PDF of every .docx of *fichiers*; the bundle's is the others joined, with bookmarks."""
-    faisceaux = [n for n in fichiers if n.startswith("dossier-signature-")]
-    documents = {n: f for n, f in fichiers.items() if n not in faisceaux}
+    return pdf_files_batch([fichiers])[0]
+
+
+def pdf_files_batch(lots: list[dict[str, bytes]]) -> list[dict[str, bytes]]:
+    """Return the PDFs of several dossiers' .docx files, converted by a single LibreOffice start."""
+    a_convertir: list[tuple[int, str, bytes]] = [
+        (i, nom, donnees) for i, lot in enumerate(lots) for nom, donnees in lot.items()
+        if not nom.startswith("dossier-signature-")]
     with tempfile.TemporaryDirectory(prefix="alize-docx-") as temporaire:
         chemins = []
-        for nom, donnees in documents.items():
-            (Path(temporaire) / nom).write_bytes(donnees)
-            chemins.append(Path(temporaire) / nom)
-        convertis = convert_to_pdf(chemins, [_pdf_metadata(d) for d in documents.values()])
-    pdfs = {n.removesuffix(".docx") + ".pdf": pdf for n, pdf in zip(documents, convertis, strict=True)}
-    for faisceau in faisceaux:
-        parties = [(DOCUMENTS[document_properties(d)["alize:document"]], pdfs[n.removesuffix(".docx") + ".pdf"])
-                   for n, d in documents.items()]
-        pdfs[faisceau.removesuffix(".docx") + ".pdf"] = merge_pdfs(parties, _pdf_metadata(fichiers[faisceau]))
-    return pdfs
+        for i, nom, donnees in a_convertir:
+            chemin = Path(temporaire) / f"{i:05d}-{nom}"
+            chemin.write_bytes(donnees)
+            chemins.append(chemin)
+        convertis = convert_to_pdf(chemins, [_pdf_metadata(d) for _, _, d in a_convertir])
+    resultats: list[dict[str, bytes]] = [{} for _ in lots]
+    for (i, nom, _), pdf in zip(a_convertir, convertis, strict=True):
+        resultats[i][nom.removesuffix(".docx") + ".pdf"] = pdf
+    for lot, pdfs in zip(lots, resultats, strict=True):
+        for faisceau in (n for n in lot if n.startswith("dossier-signature-")):
+            parties = [(DOCUMENTS[document_properties(d)["alize:document"]], pdfs[n.removesuffix(".docx") + ".pdf"])
+                       for n, d in lot.items() if n != faisceau]
+            pdfs[faisceau.removesuffix(".docx") + ".pdf"] = merge_pdfs(parties, _pdf_metadata(lot[faisceau]))
+    return resultats
 
 
 def inspect_file(chemin: str | Path) -> dict[str, str]:
@@ -265,7 +285,7 @@ def generate(chemin: str | Path, dossier: str | Path, library: ClauseLibrary | N
         raise InvalidInput(rapport)
     fichiers = render_documents(entrees, library, gabarits)
     if pdf:
-        fichiers |= _pdfs(fichiers)
+        fichiers |= pdf_files(fichiers)
     ecrits = []
     for nom, donnees in fichiers.items():
         write_atomic(Path(dossier) / nom, donnees)

@@ -17,11 +17,14 @@ from typing import NoReturn
 
 from . import __version__
 from .api import check_file, documents_using, generate, inspect_file, write_atomic
+from .batch import RAPPORT, run_batch
 from .clauses import ClauseLibrary, bundled_path
 from .compare import compare, terminal_text
 from .errors import AlizeError, ClauseError, InvalidInput, UsageError
 from .library_check import check_library
 from .rendering import render_redline
+from .renewal import renew
+from .workbook import write_template
 
 OK, INVALIDE, USAGE, INTERNE = 0, 1, 2, 3
 
@@ -112,6 +115,36 @@ def _parser() -> _Parser:
                           help="date des modifications suivies (aujourd'hui par défaut)")
     _clauses_option(comparer)
 
+    lot = commandes.add_parser(
+        "lot", help="produit en une fois les documents d'un dossier de fichiers ou d'un classeur",
+        description="SOURCE : un dossier de fichiers de dispositifs et de conventions de coopération (mélangés), "
+                    "ou un classeur .xlsx de conventions de coopération (voir modele-tableur). Tout est vérifié "
+                    "d'abord ; les éléments valides sont produits en parallèle, un dossier par dispositif ; un "
+                    "élément en échec n'arrête pas les autres. Les éléments inchangés depuis le dernier passage "
+                    "ne sont pas refaits. Le rapport est écrit dans DOSSIER/rapport-lot.json.")
+    lot.add_argument("source", metavar="SOURCE", type=Path)
+    lot.add_argument("-o", "--sortie", metavar="DOSSIER", required=True, type=Path)
+    lot.add_argument("--pdf", action="store_true", help="produit aussi les PDF (LibreOffice requis)")
+    lot.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                     help="nombre de processus de production (par défaut : le nombre de cœurs)")
+    lot.add_argument("--force", action="store_true", help="refait aussi les éléments inchangés")
+    _clauses_option(lot)
+
+    renouveler = commandes.add_parser(
+        "renouveler", help="prépare le fichier de saisie du renouvellement d'une convention",
+        description="Écrit NOUVEAU.yaml à partir d'ANCIEN.yaml : nature renouvellement, nouvelle date de "
+                    "signature, modèle le plus récent, partenaires et apports repris, et premiers_resultats à "
+                    "compléter (le fichier est refusé tant qu'il ne l'est pas).")
+    renouveler.add_argument("ancien", metavar="ANCIEN.yaml", type=Path)
+    renouveler.add_argument("--date", required=True, type=_date, metavar="AAAA-MM-JJ",
+                            help="date de signature de la nouvelle convention")
+    renouveler.add_argument("-o", "--sortie", required=True, metavar="NOUVEAU.yaml", type=Path)
+
+    tableur = commandes.add_parser("modele-tableur", help="écrit un classeur vide de conventions de coopération",
+                                   description="Écrit un classeur .xlsx : la ligne des colonnes, une ligne "
+                                               "d'exemple, et une feuille qui explique chaque colonne.")
+    tableur.add_argument("fichier", metavar="FICHIER.xlsx", type=Path)
+
     inspecter = commandes.add_parser(
         "inspecter", help="montre de quoi un document a été fait (modèle, versions des clauses, données)",
         description="Pour un fichier .docx ou .pdf produit par alize-docs : son modèle, ses clauses (id, version, "
@@ -139,7 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         library = ClauseLibrary(getattr(arguments, "clauses", []))
         commandes = {"valider": _valider, "generer": _generer, "clauses": _lister, "verifier-clauses": _verifier,
-                     "comparer": _comparer, "inspecter": _inspecter}
+                     "comparer": _comparer, "inspecter": _inspecter, "lot": _lot, "modele-tableur": _tableur,
+                     "renouveler": _renouveler}
         return commandes[arguments.commande](arguments, library)
     except ClauseError as exc:
         print(f"alize-docs : erreur dans les clauses : {exc}", file=sys.stderr)
@@ -224,6 +258,65 @@ def _comparer(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
         donnees = render_redline(comparaison, bundled_path("templates") / "convention.docx", arguments.auteur, date)
         write_atomic(arguments.sortie, donnees)
         print(f"écrit : {arguments.sortie}")
+    return OK
+
+
+def _lot(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.table import Table
+
+    if arguments.jobs is not None and arguments.jobs < 1:
+        raise UsageError("--jobs attend un nombre de processus positif")
+    erreurs = Console(stderr=True)
+    barre = Progress(TextColumn("production"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                     console=erreurs, transient=True, disable=not erreurs.is_terminal)
+    with barre:
+        tache = barre.add_task("lot", total=None)
+        rapport = run_batch(arguments.source, arguments.sortie, pdf=arguments.pdf, jobs=arguments.jobs,
+                            force=arguments.force, clauses=arguments.clauses,
+                            on_planned=lambda n: barre.update(tache, total=n),
+                            on_result=lambda r: barre.advance(tache) if r.statut in ("écrit", "échec") else None)
+    sortie = Console()
+    if sortie.is_terminal:
+        tableau = Table(title=f"Lot → {arguments.sortie}")
+        for colonne in ("élément", "statut", "fichiers ou problèmes"):
+            tableau.add_column(colonne)
+        for r in rapport.resultats:
+            detail = "\n".join(f"[{p['code']}] {p['champ']} : {p['message']}" for p in r.problemes) or (
+                f"{len(r.fichiers)} fichier(s) dans {r.dossier}/")
+            tableau.add_row(r.source, r.statut, detail)
+        sortie.print(tableau)
+    else:
+        for r in rapport.resultats:
+            print(f"{r.statut} : {r.source}")
+            for p in r.problemes:
+                ligne = f"ligne {p['ligne']}, " if p["ligne"] else ""
+                print(f"  - [{p['code']}] {ligne}{p['champ']} : {p['message']}")
+    print(rapport.summary())
+    print(f"rapport : {Path(arguments.sortie) / RAPPORT}")
+    return OK if rapport.ok else INVALIDE
+
+
+def _renouveler(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
+    if arguments.sortie.resolve() == arguments.ancien.resolve():
+        raise UsageError("le nouveau fichier ne peut pas remplacer l'ancien : donnez un autre nom")
+    try:
+        texte, ligne = renew(arguments.ancien, arguments.date.date(), library)
+    except InvalidInput as exc:
+        print(exc.report.text(), file=sys.stderr)
+        return INVALIDE
+    write_atomic(arguments.sortie, texte.encode("utf-8"))
+    print(f"écrit : {arguments.sortie}")
+    print(f"Complétez premiers_resultats (ligne {ligne}), puis : alize-docs valider {arguments.sortie}")
+    return OK
+
+
+def _tableur(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
+    if arguments.fichier.suffix.lower() != ".xlsx":
+        raise UsageError("le classeur doit avoir l'extension .xlsx")
+    write_template(arguments.fichier)
+    print(f"écrit : {arguments.fichier}")
     return OK
 
 

@@ -1,0 +1,287 @@
+"""Batches: a folder of territory and cooperation files, or a workbook of cooperation agreements, in one run.
+
+Every item is validated first, in the calling process; two items that would write the same path are
+refused before anything is written. The valid ones are rendered in parallel by an executor — a process
+pool by default, or any :class:`concurrent.futures.Executor` the caller passes (Dask's, Ray's…) — in
+chunks, so that a chunk's PDFs come from a single LibreOffice start. A failing item never stops the
+others. Each territory gets its own folder; cooperation agreements go to their territory's folder.
+
+A manifest in the output folder records each item's fingerprint (its inputs, the clause versions and
+templates it uses, the tool's version): a re-run skips the items whose fingerprint is unchanged and whose
+files are all there (``force=True`` redoes them), and since rendering is deterministic, a re-run that does
+redo an item writes the same bytes. Files are written atomically; leftovers of an interrupted run
+(temporary files) are removed at the start of the next.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import functools
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, Future
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .api import Dossier, check_loaded, document_names, pdf_files_batch, render_documents, write_atomic
+from .clauses import ClauseLibrary, bundled_path
+from .errors import AlizeError, ValidationReport
+from .loading import LoadedData, read_yaml
+from .naming import cle
+from .naming import dossier as nom_de_dossier
+from .workbook import read_workbook
+
+__all__ = ["MANIFESTE", "RAPPORT", "BatchReport", "ItemResult", "run_batch"]
+
+MANIFESTE = ".alize-lot.json"
+RAPPORT = "rapport-lot.json"
+_TAILLE_LOT_MAX = 20
+
+
+@dataclass
+class ItemResult:
+    """What became of one item: ``écrit``, ``inchangé``, ``invalide`` or ``échec``, its files or its problems."""
+
+    source: str
+    statut: str
+    dossier: str = ""
+    fichiers: list[str] = field(default_factory=list)
+    problemes: list[dict[str, Any]] = field(default_factory=list)
+    empreinte: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.statut in ("écrit", "inchangé")
+
+
+@dataclass
+class BatchReport:
+    sortie: str
+    resultats: list[ItemResult]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.resultats)
+
+    def compte(self, statut: str) -> int:
+        return sum(r.statut == statut for r in self.resultats)
+
+    def as_json(self) -> str:
+        return json.dumps({"sortie": self.sortie, "reussi": self.ok,
+                           "resultats": [{k: v for k, v in asdict(r).items() if k != "empreinte"}
+                                         for r in self.resultats]}, ensure_ascii=False, indent=2)
+
+    def summary(self) -> str:
+        return (f"{len(self.resultats)} élément(s) : {self.compte('écrit')} écrit(s), {self.compte('inchangé')} "
+                f"inchangé(s), {self.compte('invalide')} invalide(s), {self.compte('échec')} en échec.")
+
+
+@dataclass(frozen=True)
+class _Element:
+    """An item to validate: a YAML file, or a workbook row already read (``donnees``)."""
+
+    source: str
+    chemin: Path
+    donnees: LoadedData | None = None
+
+
+@dataclass(frozen=True)
+class _Tache:
+    """An item to render, as sent to a worker: everything it needs, nothing it cannot pickle."""
+
+    source: str
+    chemin: str
+    donnees: Any
+    donnees_source: str
+    dossier: str
+    empreinte: str
+
+
+def _elements(source: Path) -> list[_Element]:
+    if source.is_file() and source.suffix.lower() == ".xlsx":
+        return [_Element(ligne.source, ligne.dossier, ligne.donnees) for ligne in read_workbook(source)]
+    if source.is_dir():
+        fichiers = sorted(p for p in source.rglob("*") if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
+        return [_Element(str(p), p) for p in fichiers]
+    raise AlizeError(f"{source} n'est ni un dossier de fichiers YAML ni un classeur .xlsx.")
+
+
+def run_batch(source: str | Path, sortie: str | Path, *, pdf: bool = False, jobs: int | None = None,
+              force: bool = False, executor: Executor | None = None, clauses: Sequence[str | Path] = (),
+              on_result: Callable[[ItemResult], None] | None = None,
+              on_planned: Callable[[int], None] | None = None) -> BatchReport:
+    """Validate then generate every item of *source* into *sortie*; return the report (also written there).
+
+    *on_planned* is told how many items will be rendered, *on_result* each item's result as it comes
+    (for a progress bar); neither is needed.
+    """
+    source, sortie = Path(source), Path(sortie)
+    library = ClauseLibrary(clauses)
+    _clean_temporaries(sortie)
+    manifeste = _read_manifest(sortie)
+    resultats: dict[str, ItemResult] = {}
+    planifies: list[tuple[_Element, Dossier, str, list[str]]] = []
+    elements = _elements(source)
+    for element in elements:
+        donnees = element.donnees if element.donnees is not None else read_yaml(element.chemin)
+        rapport, entrees = check_loaded(donnees, element.chemin, library)
+        if entrees is None or not rapport.ok:
+            resultats[element.source] = ItemResult(element.source, "invalide", problemes=_problems(rapport))
+            continue
+        dossier = nom_de_dossier(entrees.territoire.dispositif.nom)
+        planifies.append((element, entrees, dossier, [f"{dossier}/{n}" for n in document_names(entrees, pdf)]))
+    for element in _collisions(planifies):
+        resultats[element.source] = ItemResult(element.source, "invalide", problemes=[{
+            "code": "collision", "champ": "(fichier)", "ligne": None,
+            "message": "Un autre élément du lot écrirait les mêmes fichiers : corrigez le nom du dispositif ou le "
+                       "numéro de la convention ; aucun des deux n'est produit."}])
+    taches = []
+    for element, entrees, dossier, fichiers in planifies:
+        if element.source in resultats:
+            continue
+        empreinte = _fingerprint(entrees, library, pdf)
+        deja = manifeste.get(element.source, {})
+        if not force and deja.get("empreinte") == empreinte and all((sortie / f).is_file() for f in fichiers):
+            resultats[element.source] = ItemResult(element.source, "inchangé", dossier, fichiers, empreinte=empreinte)
+            continue
+        taches.append(_Tache(element.source, str(element.chemin),
+                             element.donnees.data if element.donnees is not None else None,
+                             element.donnees.source if element.donnees is not None else "", dossier, empreinte))
+    if on_planned:
+        on_planned(len(taches))
+    for resultat in resultats.values():
+        if on_result:
+            on_result(resultat)
+    for resultat in _execute(taches, sortie, pdf, jobs, executor, tuple(str(c) for c in clauses)):
+        resultats[resultat.source] = resultat
+        if resultat.ok:
+            manifeste[resultat.source] = {"empreinte": resultat.empreinte, "fichiers": resultat.fichiers}
+            _write_manifest(sortie, manifeste)
+        if on_result:
+            on_result(resultat)
+    ordre = [e.source for e in elements]
+    bilan = BatchReport(str(sortie), sorted(resultats.values(), key=lambda r: ordre.index(r.source)))
+    write_atomic(sortie / RAPPORT, bilan.as_json().encode())
+    return bilan
+
+
+def _problems(rapport: ValidationReport) -> list[dict[str, Any]]:
+    return [p.as_dict() for p in rapport.problemes]
+
+
+def _collisions(planifies: Iterable[tuple[_Element, Dossier, str, list[str]]]) -> list[_Element]:
+    """Return the items that would write a path another item writes too (as a case-insensitive,
+    normalising file system sees paths)."""
+    proprietaires: dict[str, list[_Element]] = {}
+    for element, _, _, fichiers in planifies:
+        for fichier in fichiers:
+            proprietaires.setdefault(cle(fichier), []).append(element)
+    return list(dict.fromkeys(e for elements in proprietaires.values() if len(elements) > 1 for e in elements))
+
+
+def _fingerprint(entrees: Dossier, library: ClauseLibrary, pdf: bool) -> str:
+    from . import __version__
+
+    empreinte = hashlib.sha256(f"{__version__}|{pdf}".encode())
+    for modele in (entrees.territoire, entrees.cooperation):
+        if modele is not None:
+            empreinte.update(modele.model_dump_json().encode())
+    for refs in library.modele(entrees.territoire.modele).documents.values():
+        for ident, version in refs:
+            empreinte.update(library.use(library.clause(ident, version)).sha256.encode())
+    for gabarit in sorted(bundled_path("templates").glob("*.docx")):
+        empreinte.update(hashlib.sha256(gabarit.read_bytes()).digest())
+    return empreinte.hexdigest()
+
+
+def _execute(taches: list[_Tache], sortie: Path, pdf: bool, jobs: int | None, executor: Executor | None,
+             clauses: tuple[str, ...]) -> Iterable[ItemResult]:
+    if not taches:
+        return
+    travailleurs = jobs or os.cpu_count() or 1
+    taille = max(1, min(_TAILLE_LOT_MAX, -(-len(taches) // (travailleurs * 3))))
+    lots = [taches[i:i + taille] for i in range(0, len(taches), taille)]
+    propre = executor is None
+    executor = executor or concurrent.futures.ProcessPoolExecutor(max_workers=travailleurs)
+    futures: dict[Future[list[ItemResult]], list[_Tache]] = {
+        executor.submit(_render_chunk, lot, str(sortie), pdf, clauses): lot for lot in lots}
+    try:
+        for future in concurrent.futures.as_completed(futures):
+            try:
+                yield from future.result()
+            except Exception as exc:  # a worker died (SIGKILL, memory…): its items failed, the others go on
+                for tache in futures[future]:
+                    yield ItemResult(tache.source, "échec", tache.dossier, problemes=[{
+                        "code": "worker", "champ": "(fichier)", "ligne": None,
+                        "message": f"Le processus de production s'est arrêté ({type(exc).__name__}) : relancez le "
+                                   "lot, les éléments déjà écrits ne seront pas refaits."}])
+    finally:
+        if propre:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+@functools.lru_cache(maxsize=4)
+def _worker_library(clauses: tuple[str, ...]) -> ClauseLibrary:
+    """One clause library per worker process and clause stack: clauses compile once per worker."""
+    return ClauseLibrary(clauses)
+
+
+def _render_chunk(lot: list[_Tache], sortie: str, pdf: bool, clauses: tuple[str, ...]) -> list[ItemResult]:
+    """Render a chunk of items (in a worker): every .docx, then all their PDFs by one LibreOffice start,
+    then write each item's files. An item's failure is its own."""
+    library = _worker_library(clauses)
+    rendus: list[tuple[_Tache, dict[str, bytes]]] = []
+    resultats: list[ItemResult] = []
+    for tache in lot:
+        try:
+            donnees = (LoadedData(tache.donnees_source, tache.donnees) if tache.donnees is not None
+                       else read_yaml(tache.chemin))
+            rapport, entrees = check_loaded(donnees, Path(tache.chemin), library)
+            if entrees is None or not rapport.ok:
+                resultats.append(ItemResult(tache.source, "invalide", problemes=_problems(rapport)))
+                continue
+            rendus.append((tache, render_documents(entrees, library)))
+        except AlizeError as exc:
+            resultats.append(_failure(tache, exc))
+    if pdf and rendus:
+        try:
+            for (_, fichiers), pdfs in zip(rendus, pdf_files_batch([f for _, f in rendus]), strict=True):
+                fichiers |= pdfs
+        except AlizeError as exc:
+            resultats += [_failure(tache, exc) for tache, _ in rendus]
+            rendus = []
+    for tache, fichiers in rendus:
+        ecrits = []
+        for nom, donnees_fichier in fichiers.items():
+            write_atomic(Path(sortie) / tache.dossier / nom, donnees_fichier)
+            ecrits.append(f"{tache.dossier}/{nom}")
+        resultats.append(ItemResult(tache.source, "écrit", tache.dossier, ecrits, empreinte=tache.empreinte))
+    return resultats
+
+
+def _failure(tache: _Tache, exc: Exception) -> ItemResult:
+    return ItemResult(tache.source, "échec", tache.dossier,
+                      problemes=[{"code": "render", "champ": "(fichier)", "ligne": None, "message": str(exc)}])
+
+
+def _read_manifest(sortie: Path) -> dict[str, Any]:
+    try:
+        contenu = json.loads((sortie / MANIFESTE).read_text(encoding="utf-8"))
+        return contenu if isinstance(contenu, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_manifest(sortie: Path, manifeste: dict[str, Any]) -> None:
+    write_atomic(sortie / MANIFESTE, json.dumps(manifeste, ensure_ascii=False, indent=1, sort_keys=True).encode())
+
+
+def _clean_temporaries(sortie: Path) -> None:
+    """Remove what an interrupted run left: temporary files of :func:`write_atomic` (``.nom.xxxx.tmp``)."""
+    if sortie.is_dir():
+        for reste in sortie.rglob(".*.tmp"):
+            reste.unlink(missing_ok=True)
+

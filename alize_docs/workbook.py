@@ -1,0 +1,233 @@
+"""Cooperation agreements from a spreadsheet: one row per SME, one column per field of the YAML file.
+
+Columns are named by the YAML path (``beneficiaire.raison_sociale``, ``appui_1.jours``…); lists are
+numbered groups (``financement_1.*`` to ``financement_3.*``, ``appui_1.*`` to ``appui_3.*``). What French
+Excel does to values is undone here, never guessed: dates may be dates or serial numbers (1900 or 1904
+system); amounts may be numbers or French strings (« 15 000,50 »), and a number with binary noise beyond
+the cent is refused, not rounded; identifiers (SIREN, SIRET) get their leading zeros back and are never
+read as floats; a formula saved without its computed value is refused with its cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.datetime import from_excel
+
+from .errors import Chemin, Probleme
+from .loading import LoadedData
+
+__all__ = ["COLONNES", "Colonne", "read_workbook", "write_template"]
+
+
+@dataclass(frozen=True)
+class Colonne:
+    chemin: str
+    genre: str  # texte | montant | entier | date | identifiant9 | identifiant14
+    description: str
+    exemple: Any
+
+
+def _personne(prefixe: str, qui: str, exemple: tuple[str, str, str, str]) -> list[Colonne]:
+    civilite, prenom, nom, qualite = exemple
+    return [Colonne(f"{prefixe}.civilite", "texte", f"{qui} : Madame ou Monsieur", civilite),
+            Colonne(f"{prefixe}.prenom", "texte", f"{qui} : prénom", prenom),
+            Colonne(f"{prefixe}.nom", "texte", f"{qui} : nom", nom),
+            Colonne(f"{prefixe}.qualite", "texte", f"{qui} : fonction", qualite)]
+
+
+COLONNES: tuple[Colonne, ...] = (
+    Colonne("dispositif", "texte", "Fichier YAML du dispositif, relatif au classeur", "toulinois.yaml"),
+    Colonne("numero", "texte", "Numéro de la convention", "TOUL-2011-003"),
+    Colonne("modele", "texte", "Modèle de clauses (celui du dispositif)", "2008"),
+    Colonne("comite.date", "date", "Date du comité d'agrément", dt.date(2011, 3, 15)),
+    Colonne("comite.membres_presents", "entier", "Membres présents au comité", 9),
+    Colonne("comite.voix_pour", "entier", "Voix pour", 7),
+    Colonne("comite.representants_entreprises_presents", "entier", "Représentants d'entreprise présents", 5),
+    Colonne("comite.voix_pour_entreprises", "entier", "Voix pour des représentants d'entreprise", 5),
+    Colonne("beneficiaire.raison_sociale", "texte", "Raison sociale de la PME", "Menuiseries du Toulois"),
+    Colonne("beneficiaire.forme", "texte", "Forme juridique", "SARL"),
+    Colonne("beneficiaire.capital", "montant", "Capital social (€)", 50000),
+    Colonne("beneficiaire.siren", "identifiant9", "SIREN (9 chiffres, zéros en tête compris)", "802645135"),
+    Colonne("beneficiaire.immatriculation", "texte", "RCS <ville> ou RM <département>", "RCS Nancy"),
+    Colonne("beneficiaire.adresse", "texte", "Adresse du siège", "12 rue de la Gare, 54200 Toul"),
+    *_personne("beneficiaire.dirigeant", "Dirigeant", ("Madame", "Claire", "Martin", "Gérante")),
+    Colonne("beneficiaire.effectif", "entier", "Effectif", 14),
+    Colonne("beneficiaire.chiffre_affaires", "montant", "Chiffre d'affaires annuel (€)", 1850000),
+    Colonne("beneficiaire.total_bilan", "montant", "Total de bilan (€)", 920000),
+    Colonne("beneficiaire.capital_detenu_par_une_entreprise", "montant",
+            "Part du capital détenue par une autre entreprise (%)", 0),
+    Colonne("projet.intitule", "texte", "Intitulé du projet", "Création d'une ligne de fabrication"),
+    Colonne("projet.description", "texte", "Description du projet", "Achat de deux centres d'usinage."),
+    Colonne("projet.cout_total", "montant", "Coût total du projet (€)", 240000),
+    Colonne("projet.emplois_prevus", "entier", "Emplois prévus", 5),
+    *(c for i in (1, 2, 3) for c in (
+        Colonne(f"financement_{i}.financeur", "texte", f"Autre financement {i} : financeur",
+                {1: "Banque Populaire Lorraine Champagne", 2: "fonds propres"}.get(i)),
+        Colonne(f"financement_{i}.nature", "texte", f"Autre financement {i} : nature",
+                {1: "prêt bancaire", 2: "apport des associés"}.get(i)),
+        Colonne(f"financement_{i}.montant", "montant", f"Autre financement {i} : montant (€)",
+                {1: 150000, 2: 70000}.get(i)))),
+    *(c for i in (1, 2, 3) for c in (
+        Colonne(f"appui_{i}.partenaire", "texte", f"Appui en compétences {i} : identifiant de l'entreprise "
+                                                  "partenaire (dans le fichier du dispositif)",
+                {1: "side", 2: "fonderie"}.get(i)),
+        *_personne(f"appui_{i}.intervenant", f"Appui {i}, intervenant",
+                   {1: ("Monsieur", "Olivier", "Durand", "Responsable méthodes"),
+                    2: ("Madame", "Nadia", "Colin", "Contrôleuse de gestion")}.get(i, (None,) * 4)),  # type: ignore[arg-type]
+        Colonne(f"appui_{i}.domaine", "texte", f"Appui {i} : domaine (achats, qualité, production…)",
+                {1: "production", 2: "gestion-finance"}.get(i)),
+        Colonne(f"appui_{i}.jours", "entier", f"Appui {i} : nombre de jours", {1: 6, 2: 3}.get(i)))),
+    Colonne("mandataire", "texte", "Identifiant de l'entreprise partenaire mandataire", "side"),
+    Colonne("avance_remboursable.montant", "montant", "Avance remboursable (€) ; vide si aucune", 20000),
+    Colonne("avance_remboursable.duree_mois", "entier", "Durée de l'avance en mois, différé compris (≤ 36)", 36),
+    Colonne("avance_remboursable.differe_mois", "entier", "Différé en mois (0 à 6)", 6),
+    Colonne("avance_remboursable.periodicite", "texte", "mensuelle ou trimestrielle", "mensuelle"),
+    Colonne("avance_remboursable.date_versement", "date", "Date prévue du versement", dt.date(2011, 4, 15)),
+    Colonne("signature.lieu", "texte", "Lieu de signature", "Toul"),
+    Colonne("signature.date", "date", "Date de signature", dt.date(2011, 4, 8)),
+)
+"""The columns of a cooperation workbook, in order."""
+
+_LISTES = {"financement": ("projet", "autres_financements"), "appui": ("appui_competences",)}
+
+
+def write_template(chemin: Path) -> None:
+    """Write an empty workbook: the header row, one example row, and a sheet explaining each column."""
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = "Conventions"
+    feuille.append([c.chemin for c in COLONNES])
+    feuille.append([c.exemple for c in COLONNES])
+    for cellule in feuille[1]:
+        cellule.font = Font(bold=True)
+        cellule.fill = PatternFill("solid", fgColor="D9D9D9")
+    for colonne, definition in zip(feuille.iter_cols(min_row=2, max_row=2), COLONNES, strict=True):
+        if definition.genre == "date":
+            colonne[0].number_format = "DD/MM/YYYY"
+        elif definition.genre.startswith("identifiant"):
+            colonne[0].number_format = "@"
+    feuille.freeze_panes = "A2"
+    aide = classeur.create_sheet("Colonnes")
+    aide.append(["Colonne", "Contenu", "Type", "Exemple"])
+    genres = {"texte": "texte", "montant": "montant en euros (nombre ou « 15 000,50 »)", "entier": "nombre entier",
+              "date": "date (JJ/MM/AAAA)", "identifiant9": "9 chiffres (tapez-les en texte)",
+              "identifiant14": "14 chiffres (tapez-les en texte)"}
+    for definition in COLONNES:
+        exemple = definition.exemple
+        if isinstance(exemple, dt.date):
+            exemple = exemple.strftime("%d/%m/%Y")
+        aide.append([definition.chemin, definition.description, genres[definition.genre], exemple])
+    aide.append([])
+    aide.append(["Une ligne par PME. Les colonnes financement_N et appui_N décrivent jusqu'à trois financements et "
+                 "trois appuis en compétences : laissez vides ceux qui ne servent pas."])
+    for cellule in aide[1]:
+        cellule.font = Font(bold=True)
+    classeur.save(chemin)
+
+
+@dataclass(frozen=True)
+class Ligne:
+    """One row of a workbook, read into the nested data of a cooperation file."""
+
+    source: str
+    donnees: LoadedData
+    dossier: Path
+
+
+def read_workbook(chemin: Path) -> Iterator[Ligne]:
+    """Yield each filled row of *chemin* as the data of a cooperation file, problems included."""
+    valeurs = load_workbook(chemin, data_only=True, read_only=True)
+    formules = load_workbook(chemin, data_only=False, read_only=True)
+    feuille, brute = valeurs.worksheets[0], formules.worksheets[0]
+    lignes = feuille.iter_rows(values_only=True)
+    entetes = [str(v).strip() if v is not None else "" for v in next(lignes, [])]
+    connues = {c.chemin: c for c in COLONNES}
+    inconnues = [e for e in entetes if e and e not in connues]
+    for numero, (rangee, rangee_brute) in enumerate(zip(lignes, brute.iter_rows(min_row=2, values_only=True),
+                                                        strict=False), start=2):
+        if all(v in (None, "") for v in rangee):
+            continue
+        source = f"{chemin.name}, ligne {numero}"
+        resultat = LoadedData(source)
+        resultat.problemes += [Probleme("unknown-key", (e,), f"Colonne inconnue « {e} » (voir la feuille « Colonnes » "
+                                                            "du modèle de classeur).", numero) for e in inconnues]
+        donnees: dict[str, Any] = {}
+        for entete, valeur, formule in zip(entetes, rangee, rangee_brute, strict=False):
+            if entete not in connues:
+                continue
+            chemin_yaml = _yaml_path(entete)
+            if isinstance(formule, str) and formule.startswith("=") and valeur is None:
+                resultat.problemes.append(Probleme("type", chemin_yaml, f"La cellule {entete} est une formule "
+                                                   "enregistrée sans sa valeur calculée : ouvrez le classeur dans "
+                                                   "Excel ou LibreOffice et enregistrez-le.", numero))
+                continue
+            converti = _cell(valeur, connues[entete], valeurs.epoch)
+            if converti is not None:
+                _set(donnees, chemin_yaml, converti)
+        resultat.data = _lists(donnees)
+        resultat.lignes = {(): numero}
+        yield Ligne(source, resultat, chemin.parent)
+
+
+def _yaml_path(entete: str) -> Chemin:
+    tete, _, reste = entete.partition(".")
+    groupe, souligne, rang = tete.rpartition("_")
+    if souligne and groupe in _LISTES and rang.isdigit():
+        return (*_LISTES[groupe], int(rang) - 1, *reste.split("."))
+    return tuple(entete.split("."))
+
+
+def _set(donnees: dict[str, Any], chemin: Chemin, valeur: Any) -> None:
+    cible: Any = donnees
+    for partie in chemin[:-1]:
+        cible = cible.setdefault(partie, {})
+    cible[chemin[-1]] = valeur
+
+
+def _lists(donnees: dict[str, Any]) -> dict[str, Any]:
+    """Turn the numbered groups ({0: …, 2: …}) into lists, in order, skipping the empty ones."""
+    for cle, valeur in list(donnees.items()):
+        if isinstance(valeur, dict):
+            if valeur and all(isinstance(k, int) for k in valeur):
+                donnees[cle] = [_lists(valeur[k]) for k in sorted(valeur)]
+            else:
+                donnees[cle] = _lists(valeur)
+    return donnees
+
+
+def _cell(valeur: Any, colonne: Colonne, epoch: dt.datetime) -> Any:
+    """Return a cell's value as the YAML reader would give it: text, or a date; never a float."""
+    if valeur is None or (isinstance(valeur, str) and not valeur.strip()):
+        return None
+    if colonne.genre == "date":
+        if isinstance(valeur, dt.datetime):
+            return valeur.date().isoformat()
+        if isinstance(valeur, dt.date):
+            return valeur.isoformat()
+        if isinstance(valeur, int | float) and not isinstance(valeur, bool):
+            return from_excel(valeur, epoch=epoch).date().isoformat()
+        return str(valeur).strip()
+    if colonne.genre.startswith("identifiant"):
+        largeur = 9 if colonne.genre == "identifiant9" else 14
+        if isinstance(valeur, int | float) and not isinstance(valeur, bool):
+            return str(int(valeur)).zfill(largeur)
+        return str(valeur).strip()
+    if isinstance(valeur, bool):
+        return "true" if valeur else "false"
+    if isinstance(valeur, int):
+        return str(valeur)
+    if isinstance(valeur, float):
+        # Excel stores doubles: drop the binary noise below 1e-9, keep what was typed; more than two
+        # decimals then remains an error for an amount, never a silent rounding.
+        return format(Decimal(repr(valeur)).quantize(Decimal("1e-9")).normalize(), "f")
+    if isinstance(valeur, dt.datetime | dt.date):
+        return valeur.strftime("%d/%m/%Y")
+    return str(valeur)
