@@ -246,6 +246,8 @@ def _render_chunk(lot: list[_Tache], sortie: str, pdf: bool, clauses: tuple[str,
             rendus.append((tache, render_documents(entrees, library)))
         except AlizeError as exc:
             resultats.append(_failure(tache, exc))
+        except Exception as exc:  # a bug of ours on this item: the item fails, the chunk goes on
+            resultats.append(_failure(tache, AlizeError(f"erreur interne inattendue ({type(exc).__name__} : {exc})")))
     if pdf and rendus:
         try:
             for (_, fichiers), pdfs in zip(rendus, pdf_files_batch([f for _, f in rendus]), strict=True):

@@ -253,9 +253,9 @@ def _shade(cellule: _Cell, couleur: str) -> None:
 def _properties(word: WordDocument, document: AssembledDocument, valeurs: dict[str, str]) -> None:
     proprietes = word.core_properties
     moment = dt.datetime.combine(document.date, dt.time(), tzinfo=dt.UTC).replace(tzinfo=None)
-    proprietes.title = document.title
-    proprietes.subject = document.subject
-    proprietes.author = document.author
+    proprietes.title = _property(document.title)
+    proprietes.subject = _property(document.subject)
+    proprietes.author = _property(document.author)
     proprietes.last_modified_by = "alize-docs"
     proprietes.created = proprietes.modified = moment
     proprietes.last_printed = moment
@@ -264,6 +264,11 @@ def _properties(word: WordDocument, document: AssembledDocument, valeurs: dict[s
     proprietes.comments = f"Produit par alize-docs à partir du modèle {document.modele}."
     proprietes.language = "fr-FR"
     _custom_properties(word, valeurs)
+
+
+def _property(texte: str) -> str:
+    """Return *texte* fit for a core property (255 characters at most); the document holds it whole."""
+    return texte if len(texte) <= 255 else texte[:254] + "…"
 
 
 def provenance(document: AssembledDocument) -> dict[str, str]:
@@ -365,7 +370,8 @@ def render_redline(comparison: Comparison, template: Path, auteur: str, date: dt
                 else:
                     p._p.append(_tracked_run(segment.kind, segment.text, marque, numero))
     proprietes = word.core_properties
-    proprietes.title, proprietes.author, proprietes.last_modified_by = comparison.title, auteur, auteur
+    proprietes.title, proprietes.author = _property(comparison.title), _property(auteur)
+    proprietes.last_modified_by = _property(auteur)
     proprietes.created = proprietes.modified = date.replace(tzinfo=None)
     proprietes.revision = 1
     return _save(word)
