@@ -200,7 +200,8 @@ def test_the_1904_date_system_is_honoured(tmp_path: Path) -> None:
     rapport = run_batch(workbook(tmp_path, [{"signature.date": 40641 - 1462}], epoque_1904=True), tmp_path / "out",
                         jobs=1)
     assert rapport.ok, rapport.as_json()
-    texte = "\n".join(p.text for p in docx.Document(str(next((tmp_path / "out").rglob("cooperation-*.docx")))).paragraphs)
+    document = docx.Document(str(next((tmp_path / "out").rglob("cooperation-*.docx"))))
+    texte = "\n".join(p.text for p in document.paragraphs)
     assert "le 8 avril 2011" in texte
 
 
