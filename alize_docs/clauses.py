@@ -82,6 +82,7 @@ class ClauseLibrary:
         self._modeles: dict[str, Modele] = {}
         self._env = _environment(self._source)
         self._sha: dict[Path, str] = {}
+        self._conditions: dict[str, Any] = {}
 
     # --- finding ---------------------------------------------------------------------------------
 
@@ -153,8 +154,8 @@ class ClauseLibrary:
     def compile(self, clause: Clause) -> jinja2.Template:
         """Return the compiled template of *clause* (cached); a syntax error is a :class:`ClauseError`."""
         try:
-            if clause.condition:
-                self._env.compile_expression(clause.condition)
+            if clause.condition and clause.condition not in self._conditions:
+                self._conditions[clause.condition] = self._env.compile_expression(clause.condition)
             return self._env.get_template(clause.ref)
         except jinja2.TemplateSyntaxError as exc:
             raise ClauseError(f"erreur de syntaxe : {exc.message}", clause=clause.id, version=clause.version,
@@ -164,7 +165,7 @@ class ClauseLibrary:
         """Return the blocks of *clause* filled in with *contexte* (empty when its condition is false)."""
         gabarit = self.compile(clause)
         try:
-            if clause.condition and not self._env.compile_expression(clause.condition)(**contexte):
+            if clause.condition and not self._conditions[clause.condition](**contexte):
                 return []
             texte = gabarit.render(contexte)
         except Exception as exc:  # any failure inside a template is the clause's fault, with its line

@@ -155,32 +155,21 @@ def _signature(brut: _Brut) -> SignatureBlock:
     return SignatureBlock(tuple(_runs(ligne.replace(_PARA, " ").strip()) for ligne in lignes if ligne.strip()))
 
 
+_JETONS = re.compile(f"({_OUVRE}|{_FERME}|\\*\\*|\\*)")
+
+
 def _runs(texte: str) -> tuple[Run, ...]:
     runs: list[Run] = []
-    tampon: list[str] = []
     gras = italique = litteral = False
-
-    def vider() -> None:
-        if tampon:
-            runs.extend(_superscripts(Run("".join(tampon), gras, italique)))
-            tampon.clear()
-
-    i = 0
-    while i < len(texte):
-        car = texte[i]
-        if car in (_OUVRE, _FERME):
-            litteral = car == _OUVRE
-        elif not litteral and texte.startswith("**", i):
-            vider()
+    for jeton in _JETONS.split(texte):
+        if jeton in (_OUVRE, _FERME):
+            litteral = jeton == _OUVRE
+        elif jeton == "**" and not litteral:
             gras = not gras
-            i += 1
-        elif not litteral and car == "*":
-            vider()
+        elif jeton == "*" and not litteral:
             italique = not italique
-        else:
-            tampon.append(car)
-        i += 1
-    vider()
+        elif jeton:
+            runs.extend(_superscripts(Run(jeton, gras, italique)))
     return tuple(_merge(runs))
 
 

@@ -70,6 +70,33 @@ def _dash_bullets(document: docx.Document) -> None:
             niveau.remove(rpr)
 
 
+USED = {"Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Bullet 2",
+        "Centré", "Signature ALIZÉ", "Tableau ALIZÉ", "Table Grid", "Header", "Footer"}
+
+
+def _trim_styles(document: docx.Document) -> None:
+    """Keep the styles the renderer uses, what they are based on or linked to, and the defaults; drop the
+    other 150 of python-docx's default template and the latent-style table (Word rebuilds it)."""
+    racine = document.styles.element
+    par_id = {s.get(qn("w:styleId")): s for s in racine.findall(qn("w:style"))}
+    noms = {s.find(qn("w:name")).get(qn("w:val")).lower(): i for i, s in par_id.items()}
+    garder = {noms[n.lower()] for n in USED} | {i for i, s in par_id.items() if s.get(qn("w:default")) == "1"}
+    a_voir = list(garder)
+    while a_voir:
+        style = par_id[a_voir.pop()]
+        for lien in ("w:basedOn", "w:link", "w:next"):
+            cible = style.find(qn(lien))
+            if cible is not None and cible.get(qn("w:val")) in par_id and cible.get(qn("w:val")) not in garder:
+                garder.add(cible.get(qn("w:val")))
+                a_voir.append(cible.get(qn("w:val")))
+    for ident, style in par_id.items():
+        if ident not in garder:
+            racine.remove(style)
+    latents = racine.find(qn("w:latentStyles"))
+    if latents is not None:
+        racine.remove(latents)
+
+
 def build(pied: str) -> bytes:
     document = docx.Document()
     section = document.sections[0]
@@ -120,6 +147,7 @@ def build(pied: str) -> bytes:
         taquets.clear_all()
         taquets.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT)
     _dash_bullets(document)
+    _trim_styles(document)
 
     entete = section.header.paragraphs[0]
     entete.add_run("{{ titre_court }}\t{{ entete }}")
@@ -142,21 +170,26 @@ def build(pied: str) -> bytes:
     proprietes.last_modified_by, proprietes.revision = "alize-docs", 1
     tampon = io.BytesIO()
     document.save(tampon)
-    return _without_thumbnail(tampon.getvalue())
+    return _slim_package(tampon.getvalue())
 
 
-def _without_thumbnail(donnees: bytes) -> bytes:
-    """Drop the default template's thumbnail (a picture of an empty page) and its relationship."""
+_INUTILES = {"docProps/thumbnail.jpeg": b"thumbnail", "word/stylesWithEffects.xml": b"stylesWithEffects"}
+
+
+def _slim_package(donnees: bytes) -> bytes:
+    """Drop the default template's thumbnail (a picture of an empty page) and Word 2010's duplicate of the
+    styles (stylesWithEffects.xml, 400 kB nobody needs), with their relationships and content types."""
     source = zipfile.ZipFile(io.BytesIO(donnees))
     sortie = io.BytesIO()
     with zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as cible:
         for info in source.infolist():
-            if info.filename == "docProps/thumbnail.jpeg":
+            if info.filename in _INUTILES:
                 continue
             contenu = source.read(info.filename)
-            if info.filename == "_rels/.rels":
+            if info.filename.endswith(".rels") or info.filename == "[Content_Types].xml":
                 contenu = b"".join(
-                    ligne for ligne in contenu.replace(b"><", b">\n<").split(b"\n") if b"thumbnail" not in ligne
+                    ligne for ligne in contenu.replace(b"><", b">\n<").split(b"\n")
+                    if not any(marque in ligne for marque in _INUTILES.values())
                 ).replace(b">\n<", b"><")
             if info.filename == "[Content_Types].xml":
                 contenu = contenu.replace(b'<Default Extension="jpeg" ContentType="image/jpeg"/>', b"")
