@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help demo test lint templates wheel-check clean
+.PHONY: help demo test bench lint templates clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -22,9 +22,12 @@ demo: $(STAMP) ## write the documents of the bundled example (territory and one 
 	$(BIN)/alize-docs generer fixtures/cooperation-menuiseries-du-toulois.yaml -o out/ $(PDF)
 
 test: $(STAMP) ## lint, types, then the whole test suite (doctests, property tests, Word and LibreOffice checks)
-	$(BIN)/ruff check alize_docs tests tools
+	$(BIN)/ruff check alize_docs tests tools bench
 	$(BIN)/mypy alize_docs
 	$(BIN)/python -m pytest
+
+bench: $(STAMP) ## measure speed and memory (prints figures; needs LibreOffice for the PDF part)
+	$(BIN)/python bench/bench.py
 
 lint: $(STAMP) ## ruff and mypy
 	$(BIN)/ruff check alize_docs tests tools

@@ -6,6 +6,7 @@ calls. Pass a :class:`ClauseLibrary` to reuse compiled clauses across many docum
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections.abc import Mapping
@@ -73,7 +74,10 @@ def _territory_of(chemin: Path, cooperation: Cooperation) -> tuple[Territoire | 
     """Load the territory a cooperation names, relative to *chemin*'s folder (*chemin* may be a folder)."""
     fichier = (chemin if chemin.is_dir() else chemin.parent) / cooperation.dispositif
     try:
-        return load_territoire(fichier), None
+        etat = fichier.stat() if fichier.is_file() else None
+        if etat is None:
+            return load_territoire(fichier), None  # raises, with the missing file said in French
+        return _territory_file(str(fichier.resolve()), etat.st_mtime_ns, etat.st_size), None
     except InvalidInput as exc:
         premier = exc.problemes[0]
         n = len(exc.problemes)
@@ -81,6 +85,13 @@ def _territory_of(chemin: Path, cooperation: Cooperation) -> tuple[Territoire | 
                               f"Le fichier du dispositif « {cooperation.dispositif} » a {n} "
                               f"problème{'s' if n > 1 else ''} (vérifiez-le avec « alize-docs valider {fichier} ») ; "
                               f"le premier : {premier.message}")
+
+
+@functools.lru_cache(maxsize=64)
+def _territory_file(chemin: str, mtime_ns: int, taille: int) -> Territoire:
+    """Return a territory file's model, read once per version of the file: a batch of agreements names the same
+    territory hundreds of times (the model is immutable; a changed file has another mtime or size)."""
+    return load_territoire(chemin)
 
 
 def validate(territoire: Territoire, library: ClauseLibrary | None = None) -> ValidationReport:

@@ -39,6 +39,7 @@ __all__ = ["MANIFESTE", "RAPPORT", "BatchReport", "ItemResult", "run_batch"]
 MANIFESTE = ".alize-lot.json"
 RAPPORT = "rapport-lot.json"
 _TAILLE_LOT_MAX = 20
+_MANIFESTE_TOUS = 25
 
 
 @dataclass
@@ -90,12 +91,10 @@ class _Element:
 
 @dataclass(frozen=True)
 class _Tache:
-    """An item to render, as sent to a worker: everything it needs, nothing it cannot pickle."""
+    """An item to render, as sent to a worker: its validated inputs (pickled), where to write, its fingerprint."""
 
     source: str
-    chemin: str
-    donnees: Any
-    donnees_source: str
+    entrees: Dossier
     dossier: str
     empreinte: str
 
@@ -147,21 +146,24 @@ def run_batch(source: str | Path, sortie: str | Path, *, pdf: bool = False, jobs
         if not force and deja.get("empreinte") == empreinte and all((sortie / f).is_file() for f in fichiers):
             resultats[element.source] = ItemResult(element.source, "inchangé", dossier, fichiers, empreinte=empreinte)
             continue
-        taches.append(_Tache(element.source, str(element.chemin),
-                             element.donnees.data if element.donnees is not None else None,
-                             element.donnees.source if element.donnees is not None else "", dossier, empreinte))
+        taches.append(_Tache(element.source, entrees, dossier, empreinte))
     if on_planned:
         on_planned(len(taches))
     for resultat in resultats.values():
         if on_result:
             on_result(resultat)
+    nouveaux = 0
     for resultat in _execute(taches, sortie, pdf, jobs, executor, tuple(str(c) for c in clauses)):
         resultats[resultat.source] = resultat
         if resultat.ok:
             manifeste[resultat.source] = {"empreinte": resultat.empreinte, "fichiers": resultat.fichiers}
-            _write_manifest(sortie, manifeste)
+            nouveaux += 1
+            if nouveaux % _MANIFESTE_TOUS == 0:  # a crash loses at most this many items' record: they are redone
+                _write_manifest(sortie, manifeste)
         if on_result:
             on_result(resultat)
+    if nouveaux:
+        _write_manifest(sortie, manifeste)
     ordre = [e.source for e in elements]
     bilan = BatchReport(str(sortie), sorted(resultats.values(), key=lambda r: ordre.index(r.source)))
     write_atomic(sortie / RAPPORT, bilan.as_json().encode())
@@ -237,13 +239,7 @@ def _render_chunk(lot: list[_Tache], sortie: str, pdf: bool, clauses: tuple[str,
     resultats: list[ItemResult] = []
     for tache in lot:
         try:
-            donnees = (LoadedData(tache.donnees_source, tache.donnees) if tache.donnees is not None
-                       else read_yaml(tache.chemin))
-            rapport, entrees = check_loaded(donnees, Path(tache.chemin), library)
-            if entrees is None or not rapport.ok:
-                resultats.append(ItemResult(tache.source, "invalide", problemes=_problems(rapport)))
-                continue
-            rendus.append((tache, render_documents(entrees, library)))
+            rendus.append((tache, render_documents(tache.entrees, library)))
         except AlizeError as exc:
             resultats.append(_failure(tache, exc))
         except Exception as exc:  # a bug of ours on this item: the item fails, the chunk goes on
