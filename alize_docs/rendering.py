@@ -11,10 +11,12 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import functools
 import io
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import docx
@@ -98,11 +100,24 @@ def _open_template(template: Path, document: AssembledDocument) -> WordDocument:
                                      "titre_court": document.short_title})
 
 
+class _TemplateEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox docxtpl fills a template's fields in, compiling each distinct XML source once: docxtpl
+    hands it the same parts for every document made from one template."""
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - one environment per process, see _template_environment
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> jinja2.Template:
+        return super().from_string(source, globals, template_class)
+
+
+@functools.lru_cache(maxsize=1)
+def _template_environment() -> jinja2.Environment:
+    return _TemplateEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
 def _fill_template(template: Path, champs: dict[str, str]) -> WordDocument:
     try:
         gabarit = DocxTemplate(str(template))
-        env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
-        gabarit.render(champs, jinja_env=env, autoescape=True)
+        gabarit.render(champs, jinja_env=_template_environment(), autoescape=True)
     except (jinja2.TemplateError, OSError, KeyError, ValueError) as exc:
         raise RenderError(f"gabarit Word {template.name} inutilisable : {exc}") from exc
     word: WordDocument = gabarit.docx
