@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import io
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -23,8 +23,9 @@ import docx
 import jinja2
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION
-from docx.opc.packuri import PackURI
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI, PackURI
 from docx.opc.part import Part
+from docx.opc.pkgwriter import _ContentTypesItem  # python-docx's own [Content_Types].xml builder (< 2, see pyproject)
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.section import Section, _Footer, _Header
@@ -104,9 +105,19 @@ class _TemplateEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox docxtpl fills a template's fields in, compiling each distinct XML source once: docxtpl
     hands it the same parts for every document made from one template."""
 
-    @functools.lru_cache(maxsize=64)  # noqa: B019 - one environment per process, see _template_environment
-    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> jinja2.Template:
-        return super().from_string(source, globals, template_class)
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._compilees: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source: str | jinja2.nodes.Template, globals: MutableMapping[str, Any] | None = None,
+                    template_class: type[jinja2.Template] | None = None) -> jinja2.Template:
+        if not isinstance(source, str) or globals is not None or template_class is not None:
+            return super().from_string(source, globals, template_class)
+        if source not in self._compilees:
+            if len(self._compilees) >= 64:  # a long batch with many user templates: start afresh
+                self._compilees.clear()
+            self._compilees[source] = super().from_string(source)
+        return self._compilees[source]
 
 
 @functools.lru_cache(maxsize=1)
@@ -157,9 +168,17 @@ def _restart_page_numbers(section: Section) -> None:
 
 
 def _save(word: WordDocument) -> bytes:
-    tampon = io.BytesIO()
-    word.save(tampon)
-    return _normalised_zip(tampon.getvalue())
+    """Return the package's bytes, written once: each part as python-docx serialises it (what its own save
+    writes), with fixed timestamps, every XML part checked strictly on the way."""
+    paquet = word.part.package
+    parties = list(paquet.parts)
+    entrees = [(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parties).blob),  # type: ignore[no-untyped-call]
+               (PACKAGE_URI.rels_uri.membername, paquet.rels.xml)]
+    for part in parties:
+        entrees.append((part.partname.membername, part.blob))
+        if len(part.rels):
+            entrees.append((part.partname.rels_uri.membername, part.rels.xml))
+    return write_package(entrees)
 
 
 def _style_ids(word: WordDocument) -> dict[str, str]:
@@ -343,19 +362,18 @@ def document_properties(donnees: bytes) -> dict[str, str]:
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
-def _normalised_zip(donnees: bytes) -> bytes:
-    """Rewrite the package with fixed timestamps and checked XML, so equal inputs give equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(donnees))
+def write_package(entrees: Sequence[tuple[str, bytes]]) -> bytes:
+    """Return a zip of *entrees* with fixed timestamps (equal inputs, equal bytes), every XML part parsed
+    strictly first: a malformed part is an error, never a corrupt file."""
     sortie = io.BytesIO()
     with zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as cible:
-        for info in source.infolist():
-            contenu = source.read(info.filename)
-            if info.filename.endswith((".xml", ".rels")):
+        for nom, contenu in entrees:
+            if nom.endswith((".xml", ".rels")):
                 try:
-                    etree.fromstring(contenu, etree.XMLParser(resolve_entities=False, no_network=True))
+                    etree.fromstring(contenu, _SAFE_XML)
                 except etree.XMLSyntaxError as exc:
-                    raise RenderError(f"partie {info.filename} mal formée après rendu : {exc}") from exc
-            entree = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+                    raise RenderError(f"partie {nom} mal formée après rendu : {exc}") from exc
+            entree = zipfile.ZipInfo(nom, date_time=_ZIP_DATE)
             entree.compress_type = zipfile.ZIP_DEFLATED
             entree.external_attr = 0o644 << 16
             cible.writestr(entree, contenu)
