@@ -255,7 +255,10 @@ def blanks(ctx: Contexte) -> Iterator[Probleme]:
 
 def blank_problems(modele: BaseModel) -> Iterator[Probleme]:
     """Yield a ``blanks`` problem for every text of *modele* that is a blank or a drafting note."""
-    for chemin, texte in _strings(modele, ()):
+    textes = list(_strings(modele, ()))
+    if find_blanks("\n".join(texte for _, texte in textes)) is None:  # the usual case: one search
+        return
+    for chemin, texte in textes:
         if (trouve := find_blanks(texte)) is not None:
             yield Probleme("blanks", chemin, f"Le texte contient {trouve} : « {_extrait(texte)} ». "
                                              "Remplacez-le par la valeur définitive.")
