@@ -7,6 +7,7 @@ inputs (the Préfet's title, the groups of partners that sign on their own, arti
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -105,20 +106,22 @@ def assemble_territory_document(territoire: Territoire, library: ClauseLibrary, 
     """Return one of the territory's documents (the convention or an annex), assembled from its model."""
     contexte = territory_context(territoire)
     tables = budget_tables(contexte["budget"]) if kind == "annexe-1-budget" else {}
-    blocs, clauses = library.assemble(territoire.modele, kind, contexte, tables)
     nom = nom_dispositif(territoire)
+    return _assemble(kind, territoire, library, contexte, tables, (territoire,), title=f"{DOCUMENTS[kind]} {nom}",
+                     short_title=DOCUMENTS[kind], date=territoire.signature.date,
+                     subject=f"{DOCUMENTS[kind]} du dispositif {nom}, zone d'emploi "
+                             f"{de(territoire.dispositif.zone_emploi)}")
+
+
+def _assemble(kind: str, territoire: Territoire, library: ClauseLibrary, contexte: dict[str, Any],
+              tables: dict[str, Table], entrees: tuple[BaseModel, ...], *, title: str, short_title: str,
+              subject: str, date: dt.date) -> AssembledDocument:
+    """Assemble *kind* from the territory's model and check that no blank is left in it."""
+    blocs, clauses = library.assemble(territoire.modele, kind, contexte, tables)
     document = AssembledDocument(
-        kind=kind,
-        title=f"{DOCUMENTS[kind]} {nom}",
-        short_title=DOCUMENTS[kind],
-        subject=f"{DOCUMENTS[kind]} du dispositif {nom}, zone d'emploi {de(territoire.dispositif.zone_emploi)}",
-        header=f"«{NBSP}{nom}{NBSP}»",
-        author=territoire.operateur.nom,
-        date=territoire.signature.date,
-        modele=territoire.modele,
-        blocks=tuple(blocs),
-        clauses=tuple(clauses),
-        input_sha256=input_digest(territoire),
+        kind=kind, title=title, short_title=short_title, subject=subject,
+        header=f"«{NBSP}{nom_dispositif(territoire)}{NBSP}»", author=territoire.operateur.nom, date=date,
+        modele=territoire.modele, blocks=tuple(blocs), clauses=tuple(clauses), input_sha256=input_digest(*entrees),
     )
     check_no_blanks(document.title, [document.header, *(b.text for b in document.blocks)])
     return document
@@ -226,23 +229,11 @@ def assemble_cooperation(cooperation: Cooperation, territoire: Territoire, libra
                          ) -> AssembledDocument:
     """Return the cooperation agreement of one SME, assembled from its territory's model."""
     contexte, tables = cooperation_context(cooperation, territoire, library)
-    blocs, clauses = library.assemble(territoire.modele, "cooperation", contexte, tables)
-    nom = nom_dispositif(territoire)
-    document = AssembledDocument(
-        kind="cooperation",
-        title=f"Convention de coopération et développement n° {cooperation.numero}",
-        short_title=f"Convention de coopération n° {cooperation.numero}",
-        subject=f"{cooperation.beneficiaire.raison_sociale} : {cooperation.projet.intitule}",
-        header=f"«{NBSP}{nom}{NBSP}»",
-        author=territoire.operateur.nom,
-        date=cooperation.signature.date,
-        modele=territoire.modele,
-        blocks=tuple(blocs),
-        clauses=tuple(clauses),
-        input_sha256=input_digest(cooperation, territoire),
-    )
-    check_no_blanks(document.title, [document.header, *(b.text for b in document.blocks)])
-    return document
+    return _assemble("cooperation", territoire, library, contexte, tables, (cooperation, territoire),
+                     title=f"Convention de coopération et développement n° {cooperation.numero}",
+                     short_title=f"Convention de coopération n° {cooperation.numero}",
+                     subject=f"{cooperation.beneficiaire.raison_sociale} : {cooperation.projet.intitule}",
+                     date=cooperation.signature.date)
 
 
 def check_no_blanks(source: str, textes: list[str]) -> None:
