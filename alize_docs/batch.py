@@ -28,7 +28,7 @@ from typing import Any
 
 from .api import Dossier, check_loaded, document_names, pdf_files_batch, render_documents, write_atomic
 from .clauses import ClauseLibrary, bundled_path
-from .errors import AlizeError, ValidationReport
+from .errors import AlizeError, RenderError, ValidationReport
 from .loading import LoadedData, read_yaml
 from .naming import cle
 from .naming import dossier as nom_de_dossier
@@ -246,7 +246,8 @@ def _render_chunk(lot: list[_Tache], sortie: str, pdf: bool, clauses: tuple[str,
             resultats.append(_failure(tache, AlizeError(f"erreur interne inattendue ({type(exc).__name__} : {exc})")))
     if pdf and rendus:
         try:
-            for (_, fichiers), pdfs in zip(rendus, pdf_files_batch([f for _, f in rendus]), strict=True):
+            convertis = _convert_with_restart([f for _, f in rendus])
+            for (_, fichiers), pdfs in zip(rendus, convertis, strict=True):
                 fichiers |= pdfs
         except AlizeError as exc:
             resultats += [_failure(tache, exc) for tache, _ in rendus]
@@ -258,6 +259,15 @@ def _render_chunk(lot: list[_Tache], sortie: str, pdf: bool, clauses: tuple[str,
             ecrits.append(f"{tache.dossier}/{nom}")
         resultats.append(ItemResult(tache.source, "écrit", tache.dossier, ecrits, empreinte=tache.empreinte))
     return resultats
+
+
+def _convert_with_restart(lots: list[dict[str, bytes]]) -> list[dict[str, bytes]]:
+    """Convert a chunk's documents with one LibreOffice start; if that LibreOffice dies or hangs (it is killed
+    at its time limit), start a fresh one once before giving up on the chunk."""
+    try:
+        return pdf_files_batch(lots)
+    except RenderError:
+        return pdf_files_batch(lots)
 
 
 def _failure(tache: _Tache, exc: Exception) -> ItemResult:

@@ -184,6 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AlizeError as exc:
         print(f"alize-docs : erreur : {exc}", file=sys.stderr)
         return INTERNE
+    except KeyboardInterrupt:
+        print("\nalize-docs : interrompu. Les fichiers déjà écrits sont complets ; relancez la commande pour "
+              "terminer.", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # the reader (| head) went away: nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OK
