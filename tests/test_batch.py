@@ -275,3 +275,26 @@ def test_decimal_is_used_from_cell_to_page() -> None:
     assert _cell(0.1 + 0.2, montant, epoque) == "0.3"
     assert Decimal(_cell(19999.999999999996, montant, epoque)) == Decimal(20000)
     assert _cell(1234.567, montant, epoque) == "1234.567"  # three decimals stay: the model refuses them
+
+
+def test_ctrl_c_mid_batch_ends_cleanly_and_a_rerun_finishes(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    for i in range(16):
+        territory_variant(source, f"Territoire {i:02d}", f"t{i:02d}.yaml")
+    sortie = tmp_path / "out"
+    lot = subprocess.Popen([*COMMANDE, "lot", str(source), "-o", str(sortie), "--jobs", "2"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    limite = time.monotonic() + 120
+    while lot.poll() is None and time.monotonic() < limite and not (sortie.is_dir() and any(sortie.rglob("*.docx"))):
+        time.sleep(0.05)
+    lot.send_signal(signal.SIGINT)
+    _, erreurs = lot.communicate(timeout=300)
+    if lot.returncode != 0:  # the batch may have finished before the signal landed
+        assert lot.returncode == 130 and "interrompu" in erreurs and "Traceback" not in erreurs
+    for document in sortie.rglob("*.docx"):
+        docx.Document(str(document))
+    relance = subprocess.run([*COMMANDE, "lot", str(source), "-o", str(sortie)], capture_output=True, text=True,
+                             timeout=300)
+    assert relance.returncode == 0 and not list(sortie.rglob(".*.tmp"))
+    assert len(list(sortie.rglob("*.docx"))) == 16 * 5
