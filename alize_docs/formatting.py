@@ -241,13 +241,13 @@ def format_siret(siret: str) -> str:
 
 
 _ESPACES = "[ \u00a0\u202f\u2009]"
-_TYPO = (
-    (re.compile(_ESPACES + r"+:"), NBSP + ":"),
-    (re.compile(_ESPACES + r"+([;!?])"), NNBSP + r"\1"),
-    (re.compile(r"(?<=\d)" + _ESPACES + r"+%"), NNBSP + "%"),
-    (re.compile("«" + _ESPACES + "*"), "«" + NBSP),
-    (re.compile(_ESPACES + "*»"), NBSP + "»"),
-    (re.compile(r"\bn°" + _ESPACES + r"+(?=\d)"), "n°" + NBSP),
+_TYPO = (  # (trigger, pattern, replacement): the pattern runs only on texts holding one of its triggers
+    (":", re.compile(_ESPACES + r"+:"), NBSP + ":"),
+    (";!?", re.compile(_ESPACES + r"+([;!?])"), NNBSP + r"\1"),
+    ("%", re.compile(r"(?<=\d)" + _ESPACES + r"+%"), NNBSP + "%"),
+    ("«", re.compile("«" + _ESPACES + "*"), "«" + NBSP),
+    ("»", re.compile(_ESPACES + "*»"), NBSP + "»"),
+    ("°", re.compile(r"\bn°" + _ESPACES + r"+(?=\d)"), "n°" + NBSP),
 )
 
 
@@ -262,8 +262,9 @@ def typographie(texte: str) -> str:
     >>> typographie("«ALIZÉ®» à 20 %, voir http://x.fr")
     '«\\xa0ALIZÉ®\\xa0» à 20\\u202f%, voir http://x.fr'
     """
-    for motif, remplacement in _TYPO:
-        texte = motif.sub(remplacement, texte)
+    for declencheurs, motif, remplacement in _TYPO:
+        if any(c in texte for c in declencheurs):
+            texte = motif.sub(remplacement, texte)
     return texte
 
 

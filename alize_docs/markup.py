@@ -174,6 +174,8 @@ def _runs(texte: str) -> tuple[Run, ...]:
 
 
 def _superscripts(run: Run) -> list[Run]:
+    if "1" not in run.text:
+        return [run]
     morceaux: list[Run] = []
     debut = 0
     for m in _EXPOSANT.finditer(run.text):

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import functools
 import io
+import re
 import zipfile
 from collections.abc import Iterator, MutableMapping, Sequence
 from pathlib import Path
@@ -60,12 +61,13 @@ WORD_STYLES = {
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def render_docx(document: AssembledDocument, template: Path) -> bytes:
-    """Return the .docx bytes of *document* laid out on *template*."""
+def render_docx(document: AssembledDocument, template: Path, texte: list[str] | None = None) -> bytes:
+    """Return the .docx bytes of *document* laid out on *template*; *texte*, if given, receives every paragraph
+    a reader sees in the written parts (body, tables, headers, footers), read from the final XML."""
     word = _open_template(template, document)
     _add_blocks(word, document)
     _properties(word, document, provenance(document))
-    return _save(word)
+    return _save(word, texte)
 
 
 def render_bundle(documents: Sequence[AssembledDocument], template: Path, title: str) -> bytes:
@@ -167,7 +169,7 @@ def _restart_page_numbers(section: Section) -> None:
         sect_pr.append(numerotation)
 
 
-def _save(word: WordDocument) -> bytes:
+def _save(word: WordDocument, texte: list[str] | None = None) -> bytes:
     """Return the package's bytes, written once: each part as python-docx serialises it (what its own save
     writes), with fixed timestamps, every XML part checked strictly on the way."""
     paquet = word.part.package
@@ -178,7 +180,7 @@ def _save(word: WordDocument) -> bytes:
         entrees.append((part.partname.membername, part.blob))
         if len(part.rels):
             entrees.append((part.partname.rels_uri.membername, part.rels.xml))
-    return write_package(entrees)
+    return write_package(entrees, texte)
 
 
 def _style_ids(word: WordDocument) -> dict[str, str]:
@@ -362,17 +364,20 @@ def document_properties(donnees: bytes) -> dict[str, str]:
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
-def write_package(entrees: Sequence[tuple[str, bytes]]) -> bytes:
+def write_package(entrees: Sequence[tuple[str, bytes]], texte: list[str] | None = None) -> bytes:
     """Return a zip of *entrees* with fixed timestamps (equal inputs, equal bytes), every XML part parsed
-    strictly first: a malformed part is an error, never a corrupt file."""
+    strictly first: a malformed part is an error, never a corrupt file. *texte*, if given, receives the
+    paragraphs of the parts a reader sees, from that same parse."""
     sortie = io.BytesIO()
     with zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as cible:
         for nom, contenu in entrees:
             if nom.endswith((".xml", ".rels")):
                 try:
-                    etree.fromstring(contenu, _SAFE_XML)
+                    racine = etree.fromstring(contenu, _SAFE_XML)
                 except etree.XMLSyntaxError as exc:
                     raise RenderError(f"partie {nom} mal formée après rendu : {exc}") from exc
+                if texte is not None and _VISIBLE.match(nom):
+                    texte += _paragraph_texts(racine)
             entree = zipfile.ZipInfo(nom, date_time=_ZIP_DATE)
             entree.compress_type = zipfile.ZIP_DEFLATED
             entree.external_attr = 0o644 << 16
@@ -479,14 +484,18 @@ def check_template(chemin: Path) -> None:
                                       f"{relation.get('Target')} ({relations}).")
 
 
+_VISIBLE = re.compile(r"word/(document|header\d*|footer\d*)\.xml$")
+
+
+def _paragraph_texts(racine: etree._Element) -> list[str]:
+    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in racine.iter(qn("w:p"))]
+
+
 def docx_text(donnees: bytes) -> str:
     """Return every text a reader sees in a .docx: body, tables, headers, footers, one paragraph a line."""
     paquet = zipfile.ZipFile(io.BytesIO(donnees))
-    textes = []
+    textes: list[str] = []
     for nom in sorted(paquet.namelist()):
-        if nom.startswith("word/") and nom.endswith(".xml") and any(
-                part in nom for part in ("document", "header", "footer")):
-            racine = etree.fromstring(paquet.read(nom))
-            for paragraphe in racine.iter(qn("w:p")):
-                textes.append("".join(t.text or "" for t in paragraphe.iter(qn("w:t"))))
+        if _VISIBLE.match(nom):
+            textes += _paragraph_texts(etree.fromstring(paquet.read(nom), _SAFE_XML))
     return "\n".join(textes)

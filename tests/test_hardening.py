@@ -184,3 +184,12 @@ def test_every_total_of_the_budget_equals_the_sum_of_its_displayed_parts(montant
         assert sum(montant(ligne[colonne]) for ligne in parts) == montant(total[colonne])
 
 
+
+
+def test_a_blank_left_in_a_user_template_is_caught_after_rendering(tmp_path: Path) -> None:
+    dossier = template_with(tmp_path, {}, {"word/header1.xml": (b"{{ titre_court }}", b"Convention XXX")})
+    with pytest.raises(InvalidInput) as exc:
+        alize_docs.generate(TERRITOIRE, tmp_path / "out", gabarits=dossier)
+    [probleme, *_] = exc.value.problemes
+    assert probleme.code == "blanks" and "Convention XXX" in probleme.message
+    assert not (tmp_path / "out").exists()
