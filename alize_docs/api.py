@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,8 +209,13 @@ def pdf_files(fichiers: dict[str, bytes]) -> dict[str, bytes]:
     return pdf_files_batch([fichiers])[0]
 
 
-def pdf_files_batch(lots: list[dict[str, bytes]]) -> list[dict[str, bytes]]:
-    """Return the PDFs of several dossiers' .docx files, converted by a single LibreOffice start."""
+Convertisseur = Callable[[Sequence[Path], Sequence[dict[str, str]]], list[bytes]]
+
+
+def pdf_files_batch(lots: list[dict[str, bytes]], convertir: Convertisseur = convert_to_pdf
+                    ) -> list[dict[str, bytes]]:
+    """Return the PDFs of several dossiers' .docx files, converted together (by default by a single
+    LibreOffice start; a batch worker passes its long-lived :class:`LibreOfficeServer`)."""
     a_convertir: list[tuple[int, str, bytes]] = [
         (i, nom, donnees) for i, lot in enumerate(lots) for nom, donnees in lot.items()
         if not nom.startswith("dossier-signature-")]
@@ -220,7 +225,7 @@ def pdf_files_batch(lots: list[dict[str, bytes]]) -> list[dict[str, bytes]]:
             chemin = Path(temporaire) / f"{i:05d}-{nom}"
             chemin.write_bytes(donnees)
             chemins.append(chemin)
-        convertis = convert_to_pdf(chemins, [_pdf_metadata(d) for _, _, d in a_convertir])
+        convertis = convertir(chemins, [_pdf_metadata(d) for _, _, d in a_convertir])
     resultats: list[dict[str, bytes]] = [{} for _ in lots]
     for (i, nom, _), pdf in zip(a_convertir, convertis, strict=True):
         resultats[i][nom.removesuffix(".docx") + ".pdf"] = pdf

@@ -19,6 +19,7 @@ import concurrent.futures
 import functools
 import hashlib
 import json
+import multiprocessing.util
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future
@@ -32,6 +33,7 @@ from .errors import AlizeError, RenderError, ValidationReport
 from .loading import LoadedData, read_yaml
 from .naming import cle
 from .naming import dossier as nom_de_dossier
+from .pdf import LibreOfficeServer, uno_python
 from .workbook import read_workbook
 
 __all__ = ["MANIFESTE", "RAPPORT", "BatchReport", "ItemResult", "run_batch"]
@@ -261,9 +263,23 @@ def _render_chunk(lot: list[_Tache], sortie: str, pdf: bool, clauses: tuple[str,
     return resultats
 
 
+@functools.lru_cache(maxsize=1)
+def _worker_server() -> LibreOfficeServer | None:
+    """The worker's long-lived LibreOffice (None where no Python can drive one over UNO). It ends with the
+    worker: the helper reads the worker's pipe, and its end ends LibreOffice."""
+    if uno_python() is None:
+        return None
+    serveur = LibreOfficeServer()
+    multiprocessing.util.Finalize(serveur, serveur.close, exitpriority=10)
+    return serveur
+
+
 def _convert_with_restart(lots: list[dict[str, bytes]]) -> list[dict[str, bytes]]:
-    """Convert a chunk's documents with one LibreOffice start; if that LibreOffice dies or hangs (it is killed
-    at its time limit), start a fresh one once before giving up on the chunk."""
+    """Convert a chunk's documents with the worker's long-lived LibreOffice (restarted by itself if it dies
+    or hangs); without UNO, with one LibreOffice start for the chunk, tried twice."""
+    serveur = _worker_server()
+    if serveur is not None:
+        return pdf_files_batch(lots, serveur.convert)
     try:
         return pdf_files_batch(lots)
     except RenderError:

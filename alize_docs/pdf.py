@@ -10,15 +10,20 @@ PDFs are rewritten with fixed dates and identifiers, so equal inputs give equal 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
+import json
 import os
+import select
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
@@ -26,7 +31,8 @@ from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
 from .errors import RenderError
 
-__all__ = ["DELAI", "PDF_PREFIX", "convert_to_pdf", "find_libreoffice", "merge_pdfs", "normalise_pdf", "pdf_metadata"]
+__all__ = ["DELAI", "PDF_PREFIX", "LibreOfficeServer", "convert_to_pdf", "find_libreoffice", "merge_pdfs",
+           "normalise_pdf", "pdf_metadata", "uno_python"]
 
 PDF_PREFIX = "/Alize_"
 """PDF metadata keys of the provenance: ``/Alize_modele``, ``/Alize_clause-01``… (``alize:…`` in a .docx)."""
@@ -77,6 +83,119 @@ def convert_to_pdf(documents: Sequence[Path], metadonnees: Sequence[dict[str, st
             resultats.append(normalise_pdf(pdf.read_bytes(), document.name,
                                            metadonnees[i] if i < len(metadonnees) else None))
         return resultats
+
+
+DELAI_DOCUMENT = 120
+"""Seconds a long-lived LibreOffice may take for one document before it is killed and restarted."""
+
+
+@functools.lru_cache(maxsize=1)
+def uno_python() -> str | None:
+    """Return a Python that can drive LibreOffice over UNO (Debian: python3-uno), or None."""
+    for candidat in ("/usr/bin/python3", shutil.which("python3")):
+        if candidat and Path(candidat).is_file() and subprocess.run(
+                [candidat, "-c", "import uno"], capture_output=True, timeout=60).returncode == 0:
+            return candidat
+    return None
+
+
+class LibreOfficeServer:
+    """One LibreOffice kept open, with its own profile, driven over UNO by a helper process (``_uno_helper.py``
+    under a Python that has ``uno``). A LibreOffice that dies or hangs (no answer in *delai* seconds) is
+    killed with its whole process group and started again, and the document tried once more."""
+
+    def __init__(self, delai: float = DELAI_DOCUMENT) -> None:
+        python = uno_python()
+        if python is None:
+            raise RenderError("aucun Python ne peut piloter LibreOffice (Debian : apt-get install python3-uno).")
+        self._commande = [python, str(Path(__file__).with_name("_uno_helper.py")), find_libreoffice()]
+        self._dossier = Path(tempfile.mkdtemp(prefix="alize-lo-"))
+        self._delai = delai
+        self._processus: subprocess.Popen[str] | None = None
+        self._verrou = threading.Lock()  # one conversion at a time, even when a thread pool shares the server
+        self.demarrages = 0
+
+    def __enter__(self) -> LibreOfficeServer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _start(self) -> subprocess.Popen[str]:
+        self.demarrages += 1
+        profil = (self._dossier / f"profil-{self.demarrages}").as_uri()
+        tube = f"alize-{os.getpid()}-{self.demarrages}"
+        processus = subprocess.Popen([*self._commande, profil, tube], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+        self._processus = processus
+        if self._read(processus, self._delai).get("pret") is not True:
+            self._stop()
+            raise RenderError("LibreOffice n'a pas démarré.")
+        return processus
+
+    def _read(self, processus: subprocess.Popen[str], delai: float) -> dict[str, Any]:
+        assert processus.stdout is not None
+        prets, _, _ = select.select([processus.stdout], [], [], delai)
+        ligne = processus.stdout.readline() if prets else ""
+        if not ligne:
+            raise TimeoutError
+        resultat: dict[str, Any] = json.loads(ligne)
+        return resultat
+
+    def _stop(self) -> None:
+        if self._processus is not None:
+            _kill_group(self._processus.pid)
+            self._processus.wait()
+            for tube in (self._processus.stdin, self._processus.stdout):
+                if tube is not None:
+                    with contextlib.suppress(OSError):
+                        tube.close()
+            self._processus = None
+
+    def _convert_one(self, entree: Path, sortie: Path) -> None:
+        for essai in (1, 2):
+            try:
+                processus = self._processus if self._processus and self._processus.poll() is None else self._start()
+                assert processus.stdin is not None
+                processus.stdin.write(json.dumps({"entree": str(entree), "sortie": str(sortie)}) + "\n")
+                processus.stdin.flush()
+                reponse = self._read(processus, self._delai)
+            except (TimeoutError, BrokenPipeError, OSError, ValueError):
+                self._stop()  # dead or hung: kill it all, start afresh for the next try
+                if essai == 2:
+                    raise RenderError(f"LibreOffice n'a pas converti {entree.name} (arrêté puis relancé).") from None
+                continue
+            if reponse.get("ok") and sortie.is_file():
+                return
+            if essai == 2:
+                raise RenderError(f"LibreOffice n'a pas converti {entree.name} : {reponse.get('erreur', '?')}.")
+            self._stop()  # LibreOffice answered with an error (it may be dying): try once more with a fresh one
+
+    def convert(self, documents: Sequence[Path], metadonnees: Sequence[dict[str, str]] = ()) -> list[bytes]:
+        """Return the PDF of each .docx, in order, with the metadata given for it."""
+        with self._verrou:
+            return self._convert(documents, metadonnees)
+
+    def _convert(self, documents: Sequence[Path], metadonnees: Sequence[dict[str, str]]) -> list[bytes]:
+        resultats = []
+        for i, document in enumerate(documents):
+            sortie = self._dossier / f"{i:05d}.pdf"
+            sortie.unlink(missing_ok=True)
+            self._convert_one(document, sortie)
+            resultats.append(normalise_pdf(sortie.read_bytes(), document.name,
+                                           metadonnees[i] if i < len(metadonnees) else None))
+            sortie.unlink()
+        return resultats
+
+    def close(self) -> None:
+        """End LibreOffice (gently: end of input; then by force) and remove the profiles."""
+        if self._processus is not None and self._processus.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._processus.stdin.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._processus.wait(timeout=30)
+        self._stop()
+        shutil.rmtree(self._dossier, ignore_errors=True)
 
 
 def _kill_group(pid: int) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -16,6 +18,7 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 import alize_docs
+import alize_docs.batch
 from alize_docs.errors import RenderError
 from alize_docs.pdf import convert_to_pdf
 
@@ -129,3 +132,56 @@ def test_a_libreoffice_timeout_kills_the_whole_process_group(libreoffice: str, t
     time.sleep(0.5)
     restants = subprocess.run(["pgrep", "-f", "alize-lo-"], capture_output=True, text=True).stdout.split()
     assert restants == []
+
+
+@pytest.fixture
+def serveur(libreoffice: str) -> Any:
+    from alize_docs.pdf import LibreOfficeServer, uno_python
+
+    if uno_python() is None:
+        if os.environ.get("CI"):
+            pytest.fail("python3-uno est requis en CI (.ci/run l'installe)")
+        pytest.skip("aucun Python ne pilote LibreOffice (apt-get install python3-uno)")
+    with LibreOfficeServer() as s:
+        yield s
+
+
+def _restants() -> list[str]:
+    return subprocess.run(["pgrep", "-f", "alize-lo-"], capture_output=True, text=True).stdout.split()
+
+
+def test_a_long_lived_libreoffice_converts_and_comes_back_after_dying_or_hanging(serveur: Any, tmp_path: Path) -> None:
+    chemins = alize_docs.generate(FIXTURES / "cooperation-menuiseries-du-toulois.yaml", tmp_path)
+    [premier] = serveur.convert(chemins)
+    assert "Paraphes :" in normalise(PdfReader(io.BytesIO(premier)).pages[0].extract_text())
+    assert serveur.convert(chemins * 3) == [premier] * 3 and serveur.demarrages == 1
+    subprocess.run(["pkill", "-9", "-f", "soffice.bin.*alize-lo-"], check=True)
+    time.sleep(0.5)
+    assert serveur.convert(chemins) == [premier] and serveur.demarrages == 2
+    subprocess.run(["pkill", "-STOP", "-f", "soffice.bin.*alize-lo-"], check=True)
+    serveur._delai = 5
+    assert serveur.convert(chemins) == [premier] and serveur.demarrages == 3
+    serveur.close()
+    time.sleep(0.5)
+    assert _restants() == []
+
+
+def test_a_pdf_batch_uses_one_libreoffice_per_worker_and_gives_the_same_bytes(serveur: Any, tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    shutil.copy(TERRITOIRE, source / "toulinois.yaml")
+    accord = (FIXTURES / "cooperation-menuiseries-du-toulois.yaml").read_text(encoding="utf-8")
+    for i in range(6):
+        (source / f"c{i}.yaml").write_text(accord.replace("TOUL-2011-003", f"TOUL-{i}"), encoding="utf-8")
+    rapport = alize_docs.batch.run_batch(source, tmp_path / "out", pdf=True, jobs=2)
+    assert rapport.ok, rapport.as_json()
+    pdfs = sorted((tmp_path / "out" / "Toulinois").glob("*.pdf"))
+    assert len(pdfs) == 6 + 5
+    seul = alize_docs.generate(FIXTURES / "cooperation-menuiseries-du-toulois.yaml", tmp_path / "seul", pdf=True)
+    assert (tmp_path / "seul" / "cooperation-toul-2011-003.pdf").read_bytes() != b""
+    assert [p for p in seul if p.suffix == ".pdf"]
+    encore = alize_docs.batch.run_batch(source, tmp_path / "out", pdf=True, jobs=2, force=True)
+    assert encore.ok and {p.name: p.read_bytes() for p in pdfs} == {
+        p.name: p.read_bytes() for p in sorted((tmp_path / "out" / "Toulinois").glob("*.pdf"))}
+    time.sleep(1)
+    assert _restants() == []
