@@ -238,12 +238,16 @@ def test_renewal_refuses_an_earlier_date(tmp_path: Path) -> None:
 
 # --- a worker killed in the middle of a batch ------------------------------------------------------
 
-def test_a_worker_killed_mid_batch_leaves_only_complete_files_and_a_rerun_finishes(tmp_path: Path) -> None:
+def sixteen_territories(tmp_path: Path) -> tuple[Path, Path]:
     source = tmp_path / "source"
     source.mkdir()
     for i in range(16):
         territory_variant(source, f"Territoire {i:02d}", f"t{i:02d}.yaml")
-    sortie = tmp_path / "out"
+    return source, tmp_path / "out"
+
+
+def test_a_worker_killed_mid_batch_leaves_only_complete_files_and_a_rerun_finishes(tmp_path: Path) -> None:
+    source, sortie = sixteen_territories(tmp_path)
     lot = subprocess.Popen([*COMMANDE, "lot", str(source), "-o", str(sortie), "--jobs", "2"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     tue = False
@@ -278,11 +282,7 @@ def test_decimal_is_used_from_cell_to_page() -> None:
 
 
 def test_ctrl_c_mid_batch_ends_cleanly_and_a_rerun_finishes(tmp_path: Path) -> None:
-    source = tmp_path / "source"
-    source.mkdir()
-    for i in range(16):
-        territory_variant(source, f"Territoire {i:02d}", f"t{i:02d}.yaml")
-    sortie = tmp_path / "out"
+    source, sortie = sixteen_territories(tmp_path)
     lot = subprocess.Popen([*COMMANDE, "lot", str(source), "-o", str(sortie), "--jobs", "2"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     limite = time.monotonic() + 120
