@@ -185,3 +185,20 @@ def test_a_pdf_batch_uses_one_libreoffice_per_worker_and_gives_the_same_bytes(se
         p.name: p.read_bytes() for p in sorted((tmp_path / "out" / "Toulinois").glob("*.pdf"))}
     time.sleep(1)
     assert _restants() == []
+
+
+def test_libreoffice_does_not_outlive_a_killed_worker(serveur: Any, tmp_path: Path) -> None:
+    [chemin] = alize_docs.generate(FIXTURES / "cooperation-menuiseries-du-toulois.yaml", tmp_path)
+    travailleur = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from alize_docs.pdf import LibreOfficeServer\n"
+        f"s = LibreOfficeServer(); s.convert([Path({str(chemin)!r})]); print('pret', flush=True); time.sleep(600)")],
+        stdout=subprocess.PIPE, text=True)
+    assert travailleur.stdout is not None and travailleur.stdout.readline().strip() == "pret"
+    assert _restants()  # its LibreOffice is running
+    travailleur.kill()
+    travailleur.wait()
+    travailleur.stdout.close()
+    limite = time.monotonic() + 20
+    while _restants() and time.monotonic() < limite:
+        time.sleep(0.2)
+    assert _restants() == []

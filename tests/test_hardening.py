@@ -193,3 +193,10 @@ def test_a_blank_left_in_a_user_template_is_caught_after_rendering(tmp_path: Pat
     [probleme, *_] = exc.value.problemes
     assert probleme.code == "blanks" and "Convention XXX" in probleme.message
     assert not (tmp_path / "out").exists()
+
+
+def test_an_oversized_input_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    (tmp_path / "gros.yaml").write_bytes(b"# " + b"x" * (2 * 1024 * 1024) + b"\n")
+    rapport = alize_docs.check_file(tmp_path / "gros.yaml")
+    assert [(p.code, p.champ) for p in rapport.problemes] == [("file", "(fichier)")]
+    assert "dépasse 2 Mo" in rapport.problemes[0].message
