@@ -238,16 +238,17 @@ def test_renewal_refuses_an_earlier_date(tmp_path: Path) -> None:
 
 # --- a worker killed in the middle of a batch ------------------------------------------------------
 
-def sixteen_territories(tmp_path: Path) -> tuple[Path, Path]:
+def territories(tmp_path: Path, nombre: int) -> tuple[Path, Path]:
+    """A folder of *nombre* territories: enough work that a batch is still running when a test interrupts it."""
     source = tmp_path / "source"
     source.mkdir()
-    for i in range(16):
+    for i in range(nombre):
         territory_variant(source, f"Territoire {i:02d}", f"t{i:02d}.yaml")
     return source, tmp_path / "out"
 
 
 def test_a_worker_killed_mid_batch_leaves_only_complete_files_and_a_rerun_finishes(tmp_path: Path) -> None:
-    source, sortie = sixteen_territories(tmp_path)
+    source, sortie = territories(tmp_path, 40)
     lot = subprocess.Popen([*COMMANDE, "lot", str(source), "-o", str(sortie), "--jobs", "2"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     tue = False
@@ -268,7 +269,7 @@ def test_a_worker_killed_mid_batch_leaves_only_complete_files_and_a_rerun_finish
                              timeout=300)
     assert relance.returncode == 0, relance.stdout
     assert not list(sortie.rglob(".*.tmp"))
-    assert len(list(sortie.rglob("*.docx"))) == 16 * 5
+    assert len(list(sortie.rglob("*.docx"))) == 40 * 5
 
 
 def test_decimal_is_used_from_cell_to_page() -> None:
@@ -282,7 +283,7 @@ def test_decimal_is_used_from_cell_to_page() -> None:
 
 
 def test_ctrl_c_mid_batch_ends_cleanly_and_a_rerun_finishes(tmp_path: Path) -> None:
-    source, sortie = sixteen_territories(tmp_path)
+    source, sortie = territories(tmp_path, 40)
     lot = subprocess.Popen([*COMMANDE, "lot", str(source), "-o", str(sortie), "--jobs", "2"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     limite = time.monotonic() + 120
@@ -297,4 +298,4 @@ def test_ctrl_c_mid_batch_ends_cleanly_and_a_rerun_finishes(tmp_path: Path) -> N
     relance = subprocess.run([*COMMANDE, "lot", str(source), "-o", str(sortie)], capture_output=True, text=True,
                              timeout=300)
     assert relance.returncode == 0 and not list(sortie.rglob(".*.tmp"))
-    assert len(list(sortie.rglob("*.docx"))) == 16 * 5
+    assert len(list(sortie.rglob("*.docx"))) == 40 * 5
