@@ -84,10 +84,12 @@ class BatchReport:
 
 @dataclass(frozen=True)
 class _Element:
-    """An item to validate: a YAML file, or a workbook row already read (``donnees``)."""
+    """An item to validate: a YAML file, or a workbook row already read (``donnees``). ``cle`` names it in the
+    manifest whatever the path the batch was given (relative, absolute, from another folder)."""
 
     source: str
     chemin: Path
+    cle: str
     donnees: LoadedData | None = None
 
 
@@ -103,10 +105,10 @@ class _Tache:
 
 def _elements(source: Path) -> list[_Element]:
     if source.is_file() and source.suffix.lower() == ".xlsx":
-        return [_Element(ligne.source, ligne.dossier, ligne.donnees) for ligne in read_workbook(source)]
+        return [_Element(ligne.source, ligne.dossier, ligne.source, ligne.donnees) for ligne in read_workbook(source)]
     if source.is_dir():
         fichiers = sorted(p for p in source.rglob("*") if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
-        return [_Element(str(p), p) for p in fichiers]
+        return [_Element(str(p), p, p.relative_to(source).as_posix()) for p in fichiers]
     raise AlizeError(f"{source} n'est ni un dossier de fichiers YAML ni un classeur .xlsx.")
 
 
@@ -121,11 +123,13 @@ def run_batch(source: str | Path, sortie: str | Path, *, pdf: bool = False, jobs
     """
     source, sortie = Path(source), Path(sortie)
     library = ClauseLibrary(clauses)
+    outils: dict[str, str] = {}  # model → fingerprint of its clauses and templates, computed once per run
     _clean_temporaries(sortie)
     manifeste = _read_manifest(sortie)
     resultats: dict[str, ItemResult] = {}
     planifies: list[tuple[_Element, Dossier, str, list[str]]] = []
     elements = _elements(source)
+    cles = {e.source: e.cle for e in elements}
     for element in elements:
         donnees = element.donnees if element.donnees is not None else read_yaml(element.chemin)
         rapport, entrees = check_loaded(donnees, element.chemin, library)
@@ -143,8 +147,11 @@ def run_batch(source: str | Path, sortie: str | Path, *, pdf: bool = False, jobs
     for element, entrees, dossier, fichiers in planifies:
         if element.source in resultats:
             continue
-        empreinte = _fingerprint(entrees, library, pdf)
-        deja = manifeste.get(element.source, {})
+        modele = entrees.territoire.modele
+        if modele not in outils:
+            outils[modele] = _model_fingerprint(library, modele, pdf)
+        empreinte = _fingerprint(entrees, outils[modele])
+        deja = manifeste.get(element.cle, {})
         if not force and deja.get("empreinte") == empreinte and all((sortie / f).is_file() for f in fichiers):
             resultats[element.source] = ItemResult(element.source, "inchangé", dossier, fichiers, empreinte=empreinte)
             continue
@@ -158,7 +165,7 @@ def run_batch(source: str | Path, sortie: str | Path, *, pdf: bool = False, jobs
     for resultat in _execute(taches, sortie, pdf, jobs, executor, tuple(str(c) for c in clauses)):
         resultats[resultat.source] = resultat
         if resultat.ok:
-            manifeste[resultat.source] = {"empreinte": resultat.empreinte, "fichiers": resultat.fichiers}
+            manifeste[cles[resultat.source]] = {"empreinte": resultat.empreinte, "fichiers": resultat.fichiers}
             nouveaux += 1
             if nouveaux % _MANIFESTE_TOUS == 0:  # a crash loses at most this many items' record: they are redone
                 _write_manifest(sortie, manifeste)
@@ -186,18 +193,25 @@ def _collisions(planifies: Iterable[tuple[_Element, Dossier, str, list[str]]]) -
     return list(dict.fromkeys(e for elements in proprietaires.values() if len(elements) > 1 for e in elements))
 
 
-def _fingerprint(entrees: Dossier, library: ClauseLibrary, pdf: bool) -> str:
+def _model_fingerprint(library: ClauseLibrary, modele: str, pdf: bool) -> str:
+    """Return the fingerprint of what every item of *modele* is made with: the tool, its clause versions, the
+    templates. The same for all of a model's items: computed once per model and run."""
     from . import __version__
 
-    empreinte = hashlib.sha256(f"{__version__}|{pdf}".encode())
-    for modele in (entrees.territoire, entrees.cooperation):
-        if modele is not None:
-            empreinte.update(modele.model_dump_json().encode())
-    for refs in library.modele(entrees.territoire.modele).documents.values():
+    empreinte = hashlib.sha256(f"{__version__}|{pdf}|{modele}".encode())
+    for refs in library.modele(modele).documents.values():
         for ident, version in refs:
             empreinte.update(library.use(library.clause(ident, version)).sha256.encode())
     for gabarit in sorted(bundled_path("templates").glob("*.docx")):
         empreinte.update(hashlib.sha256(gabarit.read_bytes()).digest())
+    return empreinte.hexdigest()
+
+
+def _fingerprint(entrees: Dossier, outils: str) -> str:
+    empreinte = hashlib.sha256(outils.encode())
+    for modele in (entrees.territoire, entrees.cooperation):
+        if modele is not None:
+            empreinte.update(modele.model_dump_json().encode())
     return empreinte.hexdigest()
 
 

@@ -88,6 +88,15 @@ def test_a_rerun_changes_no_byte_and_skips_unchanged_items(source: Path, tmp_pat
     assert {Path(r.source).name for r in troisieme.resultats if r.statut == "écrit"} == {"epinal.yaml"}
 
 
+def test_a_rerun_recognises_its_items_whatever_the_path_it_is_given(
+        source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    premier = run_batch("source", "out", jobs=2)  # relative paths, from the batch's parent folder
+    assert premier.compte("écrit") == 3
+    second = run_batch(source, tmp_path / "out", jobs=2)  # absolute paths
+    assert second.compte("inchangé") == 3 and second.compte("écrit") == 0
+
+
 def test_the_executor_is_pluggable(source: Path, tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=2) as executor:
         rapport = run_batch(source, tmp_path / "out", executor=executor)
