@@ -225,14 +225,15 @@ def pdf_files_batch(lots: list[dict[str, bytes]], convertir: Convertisseur = con
             chemin = Path(temporaire) / f"{i:05d}-{nom}"
             chemin.write_bytes(donnees)
             chemins.append(chemin)
-        convertis = convertir(chemins, [_pdf_metadata(d) for _, _, d in a_convertir])
+        metadonnees = [_pdf_metadata(d) for _, _, d in a_convertir]
+        convertis = convertir(chemins, metadonnees)
     resultats: list[dict[str, bytes]] = [{} for _ in lots]
-    for (i, nom, _), pdf in zip(a_convertir, convertis, strict=True):
+    titres: list[list[tuple[str, bytes]]] = [[] for _ in lots]  # bookmark title and PDF of each part, in order
+    for (i, nom, _), pdf, infos in zip(a_convertir, convertis, metadonnees, strict=True):
         resultats[i][nom.removesuffix(".docx") + ".pdf"] = pdf
-    for lot, pdfs in zip(lots, resultats, strict=True):
+        titres[i].append((DOCUMENTS[infos[PDF_PREFIX + "document"]], pdf))
+    for lot, pdfs, parties in zip(lots, resultats, titres, strict=True):
         for faisceau in (n for n in lot if n.startswith("dossier-signature-")):
-            parties = [(DOCUMENTS[document_properties(d)["alize:document"]], pdfs[n.removesuffix(".docx") + ".pdf"])
-                       for n, d in lot.items() if n != faisceau]
             pdfs[faisceau.removesuffix(".docx") + ".pdf"] = merge_pdfs(parties, _pdf_metadata(lot[faisceau]))
     return resultats
 

@@ -102,9 +102,11 @@ def input_digest(*modeles: BaseModel) -> str:
     return hashlib.sha256("".join(m.model_dump_json() for m in modeles).encode()).hexdigest()
 
 
-def assemble_territory_document(territoire: Territoire, library: ClauseLibrary, kind: str) -> AssembledDocument:
-    """Return one of the territory's documents (the convention or an annex), assembled from its model."""
-    contexte = territory_context(territoire)
+def assemble_territory_document(territoire: Territoire, library: ClauseLibrary, kind: str,
+                                contexte: dict[str, Any] | None = None) -> AssembledDocument:
+    """Return one of the territory's documents (the convention or an annex), assembled from its model;
+    *contexte* is :func:`territory_context` when the caller already has it."""
+    contexte = contexte or territory_context(territoire)
     tables = budget_tables(contexte["budget"]) if kind == "annexe-1-budget" else {}
     nom = nom_dispositif(territoire)
     return _assemble(kind, territoire, library, contexte, tables, (territoire,), title=f"{DOCUMENTS[kind]} {nom}",
@@ -134,7 +136,8 @@ def assemble_convention(territoire: Territoire, library: ClauseLibrary) -> Assem
 
 def assemble_dossier(territoire: Territoire, library: ClauseLibrary) -> list[AssembledDocument]:
     """Return the convention and its three annexes, in signing order."""
-    return [assemble_territory_document(territoire, library, kind) for kind in list(DOCUMENTS)[:4]]
+    contexte = territory_context(territoire)  # the budget and all: once for the four documents
+    return [assemble_territory_document(territoire, library, kind, contexte) for kind in list(DOCUMENTS)[:4]]
 
 
 # --- cooperation agreement ------------------------------------------------------------------------

@@ -33,11 +33,6 @@ class ParagraphDiff:
     kind: str  # equal | insert | delete | change
     segments: tuple[Segment, ...]
 
-    def side(self, cote: str) -> str:
-        """Return the paragraph as it reads in A (``"a"``) or in B (``"b"``)."""
-        cache = "insert" if cote == "a" else "delete"
-        return "".join(s.text for s in self.segments if s.kind != cache)
-
 
 @dataclass(frozen=True)
 class Section:

@@ -12,10 +12,6 @@ from dataclasses import dataclass, field
 __all__ = ["AssembledDocument", "Block", "Cell", "ClauseUse", "Paragraph", "Row", "Run", "SignatureBlock",
            "SignatureTable", "Table", "TableRef"]
 
-STYLES = ("title", "subtitle", "heading1", "heading2", "heading3", "body", "center", "bullet1", "bullet2",
-          "pagebreak")
-
-
 @dataclass(frozen=True)
 class Run:
     text: str

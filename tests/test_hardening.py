@@ -76,25 +76,24 @@ _EXTERNE = (b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas
             b"</Relationships>")
 
 
-@pytest.mark.parametrize(("nom", "preparer", "message"), [
-    ("pas-un-zip", lambda d: (d / "convention.docx").write_bytes(b"Ceci n'est pas un zip"), "valide"),
-    ("macro", lambda d: None, "macros"),  # the three below build their template in the test body
-    ("bombe", lambda d: None, "bombe zip"),
-    ("lien-externe", lambda d: None, "relation externe « attachedTemplate »"),
-])
-def test_unsafe_user_templates_are_refused(tmp_path: Path, nom: str, preparer: Any, message: str) -> None:
-    if nom == "macro":
-        dossier = template_with(tmp_path, {"word/vbaProject.bin": b"\x00" * 100})
-    elif nom == "bombe":
-        dossier = template_with(tmp_path, {"word/remplissage.xml": b"<a>" + b" " * 60_000_000 + b"</a>"})
-    elif nom == "lien-externe":
-        dossier = template_with(tmp_path, {}, {"word/_rels/document.xml.rels": _EXTERNE})
-    else:
-        dossier = tmp_path / "gabarits"
-        dossier.mkdir()
-        preparer(dossier)
+@pytest.mark.parametrize(("ajouts", "remplacements", "message"), [
+    ({"word/vbaProject.bin": b"\x00" * 100}, {}, "macros"),
+    ({"word/remplissage.xml": b"<a>" + b" " * 60_000_000 + b"</a>"}, {}, "bombe zip"),
+    ({}, {"word/_rels/document.xml.rels": _EXTERNE}, "relation externe « attachedTemplate »"),
+], ids=["macro", "bombe", "lien-externe"])
+def test_unsafe_user_templates_are_refused(tmp_path: Path, ajouts: dict[str, bytes],
+                                           remplacements: dict[str, tuple[bytes, bytes]], message: str) -> None:
+    dossier = template_with(tmp_path, ajouts, remplacements)
     with pytest.raises(RenderError, match=message):
         alize_docs.generate(TERRITOIRE, tmp_path / "out", gabarits=dossier)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_template_that_is_not_a_zip_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "gabarits").mkdir()
+    (tmp_path / "gabarits" / "convention.docx").write_bytes(b"Ceci n'est pas un zip")
+    with pytest.raises(RenderError, match="n'est pas un document Word"):
+        alize_docs.generate(TERRITOIRE, tmp_path / "out", gabarits=tmp_path / "gabarits")
     assert not (tmp_path / "out").exists()
 
 
