@@ -1,5 +1,5 @@
 """``python -m alize_docs`` runs the ``alize-docs`` command."""
 
-from .cli import main
+from alize_docs.cli import main
 
 raise SystemExit(main())

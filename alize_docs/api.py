@@ -6,27 +6,29 @@ calls. Pass a :class:`ClauseLibrary` to reuse compiled clauses across many docum
 
 from __future__ import annotations
 
-import functools
-import os
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .assembly import DOCUMENTS, assemble_convention, assemble_cooperation, assemble_dossier, check_no_blanks
-from .clauses import ClauseLibrary, bundled_path
-from .cooperation_rules import validate_cooperation as _cooperation_rules
-from .document import AssembledDocument
-from .errors import InvalidInput, Probleme, ValidationReport, sort_problems
-from .loading import LoadedData, load_model, read_yaml
-from .models import Cooperation, Territoire
-from .naming import slug
-from .pdf import PDF_PREFIX, convert_to_pdf, merge_pdfs, pdf_metadata
-from .rendering import check_template, document_properties, render_bundle, render_docx
-from .rules import validate_territoire
+from alize_docs.assembly.assemble import assemble_convention, assemble_cooperation, assemble_dossier
+from alize_docs.clauses.library import ClauseLibrary, bundled_path
+from alize_docs.document import AssembledDocument
+from alize_docs.domain.models import Cooperation, Territoire
+from alize_docs.domain.programme import DOCUMENTS, Majorite
+from alize_docs.errors import InvalidInput, ValidationReport, sort_problems
+from alize_docs.inputs.dossier import Dossier, load_cooperation, load_territoire, read_dossier
+from alize_docs.inputs.yaml import LoadedData, read_yaml
+from alize_docs.output import document_names, slug, write_atomic
+from alize_docs.render.docx import document_properties, render_bundle, render_docx
+from alize_docs.render.pdf import convert_to_pdf, merge_pdfs, pdf_metadata
+from alize_docs.render.provenance import Provenance, read_provenance
+from alize_docs.render.template_check import check_template
+from alize_docs.rules.dossier import DossierValide, exiger_valide, regles_cooperation, valider_dossier
+from alize_docs.rules.territoire import validate_territoire
 
 __all__ = [
     "Dossier",
+    "DossierValide",
     "check_file",
     "check_loaded",
     "document_names",
@@ -41,109 +43,56 @@ __all__ = [
     "render_documents",
     "validate",
     "validate_cooperation",
+    "validate_dossier",
     "write_atomic",
     "write_convention",
 ]
 
 
-@dataclass(frozen=True)
-class Dossier:
-    """The validated inputs of one file: a territory, and the cooperation agreement if the file is one."""
-
-    source: Path
-    territoire: Territoire
-    cooperation: Cooperation | None = None
+def _library(library: ClauseLibrary | None) -> ClauseLibrary:
+    return library if library is not None else ClauseLibrary()
 
 
-def load_territoire(chemin: str | Path) -> Territoire:
-    """Return the typed model of a territory file; raise :class:`InvalidInput` listing every problem."""
-    return load_model(Territoire, read_yaml(chemin))
-
-
-def load_cooperation(chemin: str | Path) -> tuple[Cooperation, Territoire]:
-    """Return a cooperation file's model and its territory's (``dispositif:`` is relative to the file)."""
-    donnees = read_yaml(chemin)
-    cooperation = load_model(Cooperation, donnees)
-    territoire, probleme = _territory_of(Path(chemin), cooperation)
-    if territoire is None:
-        raise InvalidInput(donnees.report([probleme] if probleme else []))
-    return cooperation, territoire
-
-
-def _territory_of(chemin: Path, cooperation: Cooperation) -> tuple[Territoire | None, Probleme | None]:
-    """Load the territory a cooperation names, relative to *chemin*'s folder (*chemin* may be a folder)."""
-    fichier = (chemin if chemin.is_dir() else chemin.parent) / cooperation.dispositif
-    try:
-        etat = fichier.stat() if fichier.is_file() else None
-        if etat is None:
-            return load_territoire(fichier), None  # raises, with the missing file said in French
-        return _territory_file(str(fichier.resolve()), etat.st_mtime_ns, etat.st_size), None
-    except InvalidInput as exc:
-        premier = exc.problemes[0]
-        n = len(exc.problemes)
-        return None, Probleme("file", ("dispositif",),
-                              f"Le fichier du dispositif « {cooperation.dispositif} » a {n} "
-                              f"problème{'s' if n > 1 else ''} (vérifiez-le avec « alize-docs valider {fichier} ») ; "
-                              f"le premier : {premier.message}")
-
-
-@functools.lru_cache(maxsize=64)
-def _territory_file(chemin: str, mtime_ns: int, taille: int) -> Territoire:
-    """Return a territory file's model, read once per version of the file: a batch of agreements names the same
-    territory hundreds of times (the model is immutable; a changed file has another mtime or size)."""
-    return load_territoire(chemin)
+def _majorite(library: ClauseLibrary) -> Callable[[str], Majorite]:
+    return lambda nom: library.modele(nom).majorite
 
 
 def validate(territoire: Territoire, library: ClauseLibrary | None = None) -> ValidationReport:
     """Return the report of every program rule *territoire* breaks (``report.ok`` when none)."""
-    library = library or ClauseLibrary()
-    return ValidationReport("territoire", tuple(validate_territoire(territoire, library.modeles())))
+    return ValidationReport("territoire", tuple(validate_territoire(territoire, _library(library).modeles())))
 
 
 def validate_cooperation(cooperation: Cooperation, territoire: Territoire,
                          library: ClauseLibrary | None = None) -> ValidationReport:
     """Return the report of every program rule a cooperation agreement breaks, given its territory."""
-    library = library or ClauseLibrary()
-    return ValidationReport(cooperation.numero, tuple(_cooperation_problems(cooperation, territoire, library)))
+    library = _library(library)
+    return ValidationReport(cooperation.numero, tuple(regles_cooperation(
+        cooperation, territoire, library.modeles(), _majorite(library))))
 
 
-def _cooperation_problems(cooperation: Cooperation, territoire: Territoire, library: ClauseLibrary
-                          ) -> list[Probleme]:
-    if territoire.modele not in library.modeles():
-        return [Probleme("model", ("modele",), f"Modèle « {territoire.modele} » inconnu.")]
-    majorite = library.modele(territoire.modele).parametres.get("majorite_comite", "deux-tiers-des-presents")
-    return _cooperation_rules(cooperation, territoire, majorite)
+def validate_dossier(dossier: Dossier, library: ClauseLibrary | None = None) -> DossierValide:
+    """Return *dossier* validated, the only form the rendering functions take; raise :class:`InvalidInput`."""
+    library = _library(library)
+    return exiger_valide(dossier, library.modeles(), _majorite(library))
 
 
 def check_file(chemin: str | Path, library: ClauseLibrary | None = None) -> ValidationReport:
     """Return the full report of a territory or cooperation file: syntax, fields, then rules, with lines."""
-    return _check(chemin, library or ClauseLibrary())[0]
+    return check_loaded(read_yaml(chemin), Path(chemin), _library(library))[0]
 
 
-def _is_cooperation(donnees: LoadedData) -> bool:
-    return isinstance(donnees.data, Mapping) and isinstance(donnees.data.get("dispositif"), str)
-
-
-def _check(chemin: str | Path, library: ClauseLibrary) -> tuple[ValidationReport, Dossier | None]:
-    return check_loaded(read_yaml(chemin), Path(chemin), library)
-
-
-def check_loaded(donnees: LoadedData, chemin: Path, library: ClauseLibrary
-                 ) -> tuple[ValidationReport, Dossier | None]:
-    """Return the report of data already read (a file, a workbook row), and its dossier when it is valid;
-    a cooperation's ``dispositif:`` is relative to *chemin* (a file, or the folder of a workbook)."""
+def check_loaded(donnees: LoadedData, chemin: str | Path, library: ClauseLibrary | None = None
+                 ) -> tuple[ValidationReport, DossierValide | None]:
+    """Return the report of data already read (a file, a workbook row), and the validated dossier when it is
+    valid; a cooperation's ``dispositif:`` is relative to *chemin* (a file, or the folder of a workbook)."""
+    library = _library(library)
     try:
-        if _is_cooperation(donnees):
-            cooperation = load_model(Cooperation, donnees)
-            territoire, probleme = _territory_of(Path(chemin), cooperation)
-            if territoire is None:
-                return donnees.report([probleme] if probleme else []), None
-            regles = _cooperation_problems(cooperation, territoire, library)
-            return donnees.report(regles), Dossier(Path(chemin), territoire, cooperation)
-        territoire = load_model(Territoire, donnees)
+        entrees = read_dossier(donnees, chemin)
     except InvalidInput as exc:
         return exc.report, None
-    return donnees.report(validate_territoire(territoire, library.modeles())), Dossier(Path(chemin), territoire)
+    problemes, valide = valider_dossier(entrees, library.modeles(), _majorite(library))
+    rapport = donnees.report(problemes)
+    return rapport, valide if rapport.ok else None
 
 
 def _template(document: AssembledDocument, gabarits: Path | None = None) -> Path:
@@ -155,53 +104,43 @@ def _template(document: AssembledDocument, gabarits: Path | None = None) -> Path
     return bundled_path("templates") / nom
 
 
-def _render(document: AssembledDocument, gabarits: Path | None = None) -> bytes:
-    texte: list[str] = []  # what the written XML parts show a reader, gathered as they are checked
-    donnees = render_docx(document, _template(document, gabarits), texte)
-    check_no_blanks(document.title, texte)
-    return donnees
-
-
 def render_convention(territoire: Territoire, library: ClauseLibrary | None = None) -> bytes:
     """Return the .docx bytes of the partnership convention; raise :class:`InvalidInput` if invalid."""
-    library = library or ClauseLibrary()
+    library = _library(library)
     rapport = validate(territoire, library)
     if not rapport.ok:
         raise InvalidInput(ValidationReport("territoire", sort_problems(rapport.problemes)))
-    return _render(assemble_convention(territoire, library))
+    document = assemble_convention(territoire, library)
+    return render_docx(document, _template(document))
 
 
-def document_names(dossier: Dossier, pdf: bool = False) -> list[str]:
-    """Return the names of the files a dossier gives: .docx (and .pdf) of each document, bundle last."""
-    if dossier.cooperation is not None:
-        noms = [f"cooperation-{slug(dossier.cooperation.numero)}"]
-    else:
-        nom = slug(dossier.territoire.dispositif.nom)
-        noms = [f"{kind}-{nom}" for kind in list(DOCUMENTS)[:4]] + [f"dossier-signature-{nom}"]
-    return [f"{n}.docx" for n in noms] + ([f"{n}.pdf" for n in noms] if pdf else [])
-
-
-def render_documents(dossier: Dossier, library: ClauseLibrary | None = None,
-                     gabarits: Path | None = None) -> dict[str, bytes]:
-    """Return the .docx files of a validated dossier by file name: a territory's four documents and their
-    bundle, or one cooperation agreement. *gabarits*: a folder of the user's own Word templates."""
-    library = library or ClauseLibrary()
-    noms = document_names(dossier)
-    if dossier.cooperation is not None:
-        document = assemble_cooperation(dossier.cooperation, dossier.territoire, library)
-        return {noms[0]: _render(document, gabarits)}
-    documents = assemble_dossier(dossier.territoire, library)
-    fichiers = {nom: _render(d, gabarits) for nom, d in zip(noms, documents, strict=False)}
-    titre = f"Dossier de signature — convention de partenariat ALIZÉ® {dossier.territoire.dispositif.nom}"
-    fichiers[noms[-1]] = render_bundle(documents, _template(documents[0], gabarits), titre)
+def render_documents(dossier: DossierValide | Dossier, library: ClauseLibrary | None = None,
+                     gabarits: str | Path | None = None) -> dict[str, bytes]:
+    """Return the .docx files of a dossier by file name: a territory's four documents and their bundle, or one
+    cooperation agreement. A :class:`Dossier` not yet validated is validated first (:class:`InvalidInput`).
+    *gabarits*: a folder of the user's own Word templates."""
+    library = _library(library)
+    valide = dossier if isinstance(dossier, DossierValide) else validate_dossier(dossier, library)
+    dossier_gabarits = Path(gabarits) if gabarits is not None else None
+    noms = document_names(valide.dossier)
+    if valide.cooperation is not None:
+        document = assemble_cooperation(valide.cooperation, valide.territoire, library)
+        return {noms[0]: render_docx(document, _template(document, dossier_gabarits))}
+    documents = assemble_dossier(valide.territoire, library)
+    fichiers = {nom: render_docx(d, _template(d, dossier_gabarits)) for nom, d in zip(noms, documents, strict=False)}
+    titre = f"Dossier de signature — convention de partenariat ALIZÉ® {valide.territoire.dispositif.nom}"
+    fichiers[noms[-1]] = render_bundle(documents, _template(documents[0], dossier_gabarits), titre)
     return fichiers
 
 
-def _pdf_metadata(docx: bytes) -> dict[str, str]:
-    """Return a PDF's metadata from its .docx: title, subject, author, and the same provenance."""
-    proprietes = document_properties(docx)
-    metadonnees = {f"/{cle.title()}": proprietes.pop(cle) for cle in ("title", "subject", "author")}
-    return metadonnees | {PDF_PREFIX + cle.removeprefix("alize:"): valeur for cle, valeur in proprietes.items()}
+def _pdf_metadata(docx: bytes) -> tuple[dict[str, str], str]:
+    """Return a PDF's metadata from its .docx (title, subject, author, and the same provenance), and the
+    document's kind."""
+    proprietes, origine = document_properties(docx)
+    metadonnees = {f"/{cle.title()}": valeur for cle, valeur in proprietes.items()}
+    if origine is None:
+        return metadonnees, ""
+    return metadonnees | origine.pdf_metadata(), origine.document
 
 
 def pdf_files(fichiers: dict[str, bytes]) -> dict[str, bytes]:
@@ -225,26 +164,26 @@ def pdf_files_batch(lots: list[dict[str, bytes]], convertir: Convertisseur = con
             chemin = Path(temporaire) / f"{i:05d}-{nom}"
             chemin.write_bytes(donnees)
             chemins.append(chemin)
-        metadonnees = [_pdf_metadata(d) for _, _, d in a_convertir]
-        convertis = convertir(chemins, metadonnees)
+        infos = [_pdf_metadata(d) for _, _, d in a_convertir]
+        convertis = convertir(chemins, [m for m, _ in infos])
     resultats: list[dict[str, bytes]] = [{} for _ in lots]
     titres: list[list[tuple[str, bytes]]] = [[] for _ in lots]  # bookmark title and PDF of each part, in order
-    for (i, nom, _), pdf, infos in zip(a_convertir, convertis, metadonnees, strict=True):
+    for (i, nom, _), pdf, (_, kind) in zip(a_convertir, convertis, infos, strict=True):
         resultats[i][nom.removesuffix(".docx") + ".pdf"] = pdf
-        titres[i].append((DOCUMENTS[infos[PDF_PREFIX + "document"]], pdf))
+        titres[i].append((DOCUMENTS[kind], pdf))  # type: ignore[index]
     for lot, pdfs, parties in zip(lots, resultats, titres, strict=True):
         for faisceau in (n for n in lot if n.startswith("dossier-signature-")):
-            pdfs[faisceau.removesuffix(".docx") + ".pdf"] = merge_pdfs(parties, _pdf_metadata(lot[faisceau]))
+            pdfs[faisceau.removesuffix(".docx") + ".pdf"] = merge_pdfs(parties, _pdf_metadata(lot[faisceau])[0])
     return resultats
 
 
-def inspect_file(chemin: str | Path) -> dict[str, str]:
-    """Return what a generated .docx or PDF records of its making (model, clauses, input hash, tool)."""
+def inspect_file(chemin: str | Path) -> Provenance | None:
+    """Return what a generated .docx or PDF records of its making (model, clauses, input hash, tool), or None
+    when it records nothing."""
     donnees = Path(chemin).read_bytes()
     if donnees.startswith(b"%PDF"):
-        return {cle.replace(PDF_PREFIX, "alize:", 1): valeur for cle, valeur in pdf_metadata(donnees).items()
-                if cle.startswith(PDF_PREFIX)}
-    return {cle: valeur for cle, valeur in document_properties(donnees).items() if cle.startswith("alize:")}
+        return Provenance.from_properties(pdf_metadata(donnees))
+    return read_provenance(donnees)
 
 
 def documents_using(dossier: str | Path, reference: str) -> list[Path]:
@@ -254,33 +193,12 @@ def documents_using(dossier: str | Path, reference: str) -> list[Path]:
         if chemin.suffix.lower() not in (".docx", ".pdf") or not chemin.is_file():
             continue
         try:
-            provenance = inspect_file(chemin)
+            origine = inspect_file(chemin)
         except (OSError, ValueError, KeyError):
             continue  # not one of ours, or unreadable: nothing to report
-        if any(v.split(" ")[0] == reference for k, v in provenance.items() if k.startswith("alize:clause-")):
+        if origine is not None and origine.uses(reference):
             trouves.append(chemin)
     return trouves
-
-
-def write_atomic(chemin: Path, donnees: bytes) -> None:
-    """Write *donnees* to *chemin* through a temporary file in the same folder, synced then renamed."""
-    chemin.parent.mkdir(parents=True, exist_ok=True)
-    descripteur, temporaire = tempfile.mkstemp(prefix=f".{chemin.name}.", suffix=".tmp", dir=chemin.parent)
-    try:
-        os.fchmod(descripteur, 0o644)  # mkstemp makes 0600; these are documents to share
-        with os.fdopen(descripteur, "wb") as fichier:
-            fichier.write(donnees)
-            fichier.flush()
-            os.fsync(fichier.fileno())
-        os.replace(temporaire, chemin)
-    except BaseException:
-        Path(temporaire).unlink(missing_ok=True)
-        raise
-    dossier = os.open(chemin.parent, os.O_RDONLY)
-    try:
-        os.fsync(dossier)
-    finally:
-        os.close(dossier)
 
 
 def write_convention(territoire: Territoire, dossier: str | Path, library: ClauseLibrary | None = None) -> Path:
@@ -291,17 +209,17 @@ def write_convention(territoire: Territoire, dossier: str | Path, library: Claus
 
 
 def generate(chemin: str | Path, dossier: str | Path, library: ClauseLibrary | None = None,
-             pdf: bool = False, gabarits: Path | None = None) -> list[Path]:
+             pdf: bool = False, gabarits: str | Path | None = None) -> list[Path]:
     """Validate a territory or cooperation file and write its documents into *dossier* (and their PDFs).
 
     Everything is rendered before anything is written: an invalid file or a failed conversion writes
     nothing.
     """
-    library = library or ClauseLibrary()
-    rapport, entrees = _check(chemin, library)
-    if entrees is None or not rapport.ok:
+    library = _library(library)
+    rapport, valide = check_loaded(read_yaml(chemin), Path(chemin), library)
+    if valide is None:
         raise InvalidInput(rapport)
-    fichiers = render_documents(entrees, library, gabarits)
+    fichiers = render_documents(valide, library, gabarits)
     if pdf:
         fichiers |= pdf_files(fichiers)
     ecrits = []
@@ -309,4 +227,3 @@ def generate(chemin: str | Path, dossier: str | Path, library: ClauseLibrary | N
         write_atomic(Path(dossier) / nom, donnees)
         ecrits.append(Path(dossier) / nom)
     return ecrits
-

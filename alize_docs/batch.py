@@ -27,14 +27,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .api import Dossier, check_loaded, document_names, pdf_files_batch, render_documents, write_atomic
-from .clauses import ClauseLibrary, bundled_path
-from .errors import AlizeError, RenderError, ValidationReport
-from .loading import LoadedData, read_yaml
-from .naming import cle
-from .naming import dossier as nom_de_dossier
-from .pdf import LibreOfficeServer, uno_python
-from .workbook import read_workbook
+from alize_docs.api import check_loaded, pdf_files_batch, render_documents
+from alize_docs.clauses.library import ClauseLibrary, bundled_path
+from alize_docs.errors import AlizeError, RenderError, ValidationReport
+from alize_docs.inputs.workbook import read_workbook
+from alize_docs.inputs.yaml import LoadedData, read_yaml
+from alize_docs.output import cle, document_names, write_atomic
+from alize_docs.output import dossier as nom_de_dossier
+from alize_docs.render.pdf import LibreOfficeServer, uno_python
+from alize_docs.rules.dossier import DossierValide
 
 __all__ = ["MANIFESTE", "RAPPORT", "BatchReport", "ItemResult", "run_batch"]
 
@@ -98,7 +99,7 @@ class _Tache:
     """An item to render, as sent to a worker: its validated inputs (pickled), where to write, its fingerprint."""
 
     source: str
-    entrees: Dossier
+    entrees: DossierValide
     dossier: str
     empreinte: str
 
@@ -127,7 +128,7 @@ def run_batch(source: str | Path, sortie: str | Path, *, pdf: bool = False, jobs
     _clean_temporaries(sortie)
     manifeste = _read_manifest(sortie)
     resultats: dict[str, ItemResult] = {}
-    planifies: list[tuple[_Element, Dossier, str, list[str]]] = []
+    planifies: list[tuple[_Element, DossierValide, str, list[str]]] = []
     elements = _elements(source)
     cles = {e.source: e.cle for e in elements}
     for element in elements:
@@ -137,7 +138,7 @@ def run_batch(source: str | Path, sortie: str | Path, *, pdf: bool = False, jobs
             resultats[element.source] = ItemResult(element.source, "invalide", problemes=_problems(rapport))
             continue
         dossier = nom_de_dossier(entrees.territoire.dispositif.nom)
-        planifies.append((element, entrees, dossier, [f"{dossier}/{n}" for n in document_names(entrees, pdf)]))
+        planifies.append((element, entrees, dossier, [f"{dossier}/{n}" for n in document_names(entrees.dossier, pdf)]))
     for element in _collisions(planifies):
         resultats[element.source] = ItemResult(element.source, "invalide", problemes=[{
             "code": "collision", "champ": "(fichier)", "ligne": None,
@@ -183,7 +184,7 @@ def _problems(rapport: ValidationReport) -> list[dict[str, Any]]:
     return [p.as_dict() for p in rapport.problemes]
 
 
-def _collisions(planifies: Iterable[tuple[_Element, Dossier, str, list[str]]]) -> list[_Element]:
+def _collisions(planifies: Iterable[tuple[_Element, DossierValide, str, list[str]]]) -> list[_Element]:
     """Return the items that would write a path another item writes too (as a case-insensitive,
     normalising file system sees paths)."""
     proprietaires: dict[str, list[_Element]] = {}
@@ -196,7 +197,7 @@ def _collisions(planifies: Iterable[tuple[_Element, Dossier, str, list[str]]]) -
 def _model_fingerprint(library: ClauseLibrary, modele: str, pdf: bool) -> str:
     """Return the fingerprint of what every item of *modele* is made with: the tool, its clause versions, the
     templates. The same for all of a model's items: computed once per model and run."""
-    from . import __version__
+    from alize_docs._version import __version__
 
     empreinte = hashlib.sha256(f"{__version__}|{pdf}|{modele}".encode())
     for refs in library.modele(modele).documents.values():
@@ -207,7 +208,7 @@ def _model_fingerprint(library: ClauseLibrary, modele: str, pdf: bool) -> str:
     return empreinte.hexdigest()
 
 
-def _fingerprint(entrees: Dossier, outils: str) -> str:
+def _fingerprint(entrees: DossierValide, outils: str) -> str:
     empreinte = hashlib.sha256(outils.encode())
     for modele in (entrees.territoire, entrees.cooperation):
         if modele is not None:

@@ -15,16 +15,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__
-from .api import check_file, documents_using, generate, inspect_file, write_atomic
-from .batch import RAPPORT, run_batch
-from .clauses import ClauseLibrary, bundled_path
-from .compare import compare, terminal_text
-from .errors import AlizeError, ClauseError, InvalidInput, UsageError
-from .library_check import check_library
-from .rendering import render_redline
-from .renewal import renew
-from .workbook import write_template
+from alize_docs._version import __version__
+from alize_docs.api import check_file, documents_using, generate, inspect_file
+from alize_docs.batch import RAPPORT, run_batch
+from alize_docs.clauses.library import ClauseLibrary, bundled_path
+from alize_docs.errors import AlizeError, ClauseError, CommandError, InvalidInput, ModelError
+from alize_docs.inputs.renewal import renew
+from alize_docs.inputs.workbook import write_template
+from alize_docs.output import write_atomic
+from alize_docs.review.compare import compare, terminal_text
+from alize_docs.review.library_check import check_library
+from alize_docs.review.redline import render_redline
 
 OK, INVALIDE, USAGE, INTERNE = 0, 1, 2, 3
 
@@ -178,7 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ClauseError as exc:
         print(f"alize-docs : erreur dans les clauses : {exc}", file=sys.stderr)
         return INTERNE
-    except UsageError as exc:
+    except ModelError as exc:
+        print(f"alize-docs : erreur dans les modèles : {exc}", file=sys.stderr)
+        return INTERNE
+    except CommandError as exc:
         print(f"alize-docs : erreur : {exc}", file=sys.stderr)
         return USAGE
     except AlizeError as exc:
@@ -271,7 +275,7 @@ def _lot(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     from rich.table import Table
 
     if arguments.jobs is not None and arguments.jobs < 1:
-        raise UsageError("--jobs attend un nombre de processus positif")
+        raise CommandError("--jobs attend un nombre de processus positif")
     erreurs = Console(stderr=True)
     barre = Progress(TextColumn("production"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                      console=erreurs, transient=True, disable=not erreurs.is_terminal)
@@ -304,9 +308,9 @@ def _lot(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
 
 def _renouveler(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     if arguments.sortie.resolve() == arguments.ancien.resolve():
-        raise UsageError("le nouveau fichier ne peut pas remplacer l'ancien : donnez un autre nom")
+        raise CommandError("le nouveau fichier ne peut pas remplacer l'ancien : donnez un autre nom")
     try:
-        texte, ligne = renew(arguments.ancien, arguments.date.date(), library)
+        texte, ligne = renew(arguments.ancien, arguments.date.date(), library.modeles())
     except InvalidInput as exc:
         print(exc.report.text(), file=sys.stderr)
         return INVALIDE
@@ -318,7 +322,7 @@ def _renouveler(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
 
 def _tableur(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     if arguments.fichier.suffix.lower() != ".xlsx":
-        raise UsageError("le classeur doit avoir l'extension .xlsx")
+        raise CommandError("le classeur doit avoir l'extension .xlsx")
     write_template(arguments.fichier)
     print(f"écrit : {arguments.fichier}")
     return OK
@@ -327,7 +331,7 @@ def _tableur(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
 def _inspecter(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     if arguments.clause:
         if not arguments.chemin.is_dir():
-            raise UsageError(f"{arguments.chemin} n'est pas un dossier (--clause cherche dans un dossier)")
+            raise CommandError(f"{arguments.chemin} n'est pas un dossier (--clause cherche dans un dossier)")
         trouves = documents_using(arguments.chemin, arguments.clause)
         for chemin in trouves:
             print(chemin)
@@ -335,12 +339,12 @@ def _inspecter(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
             print(f"Aucun document de {arguments.chemin} n'utilise {arguments.clause}.")
         return OK
     if not arguments.chemin.is_file():
-        raise UsageError(f"{arguments.chemin} n'est pas un fichier")
-    provenance = inspect_file(arguments.chemin)
-    if not provenance:
+        raise CommandError(f"{arguments.chemin} n'est pas un fichier")
+    origine = inspect_file(arguments.chemin)
+    if origine is None:
         print(f"{arguments.chemin} : aucune trace d'alize-docs (pas de provenance enregistrée).")
         return INVALIDE
-    for cle, valeur in provenance.items():
+    for cle, valeur in origine.properties().items():
         print(f"{cle.removeprefix('alize:')} : {valeur}")
     return OK
 

@@ -1,6 +1,6 @@
 """The assembled document, independent of Word: styled paragraphs, signature tables, provenance.
 
-:mod:`alize_docs.rendering` is the only module that turns this into a .docx; everything upstream
+:mod:`alize_docs.render` is the only stage that turns this into a .docx; everything upstream
 (clauses, assembly, checks on the final text) works on these plain objects.
 """
 
@@ -8,9 +8,32 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
 
-__all__ = ["AssembledDocument", "Block", "Cell", "ClauseUse", "Paragraph", "Row", "Run", "SignatureBlock",
-           "SignatureTable", "Table", "TableRef"]
+__all__ = [
+    "Alignement",
+    "AssembledDocument",
+    "Block",
+    "Cell",
+    "ClauseUse",
+    "DocumentKind",
+    "GenreLigne",
+    "Paragraph",
+    "Row",
+    "Run",
+    "SignatureBlock",
+    "SignatureTable",
+    "Table",
+    "TableRef",
+]
+
+DocumentKind = Literal["convention-partenariat", "annexe-1-budget", "annexe-2-cahier-des-charges",
+                       "annexe-3-operateur-local", "cooperation", "dossier-signature"]
+"""Every document the library writes (``dossier-signature``: the signing bundle of a territory's four)."""
+
+Alignement = Literal["left", "right", "center"]
+GenreLigne = Literal["normal", "group", "subtotal", "total"]
+
 
 @dataclass(frozen=True)
 class Run:
@@ -53,13 +76,13 @@ class SignatureTable:
 @dataclass(frozen=True)
 class Cell:
     text: str
-    align: str = "left"  # left | right | center
+    align: Alignement = "left"
 
 
 @dataclass(frozen=True)
 class Row:
     cells: tuple[Cell, ...]
-    kind: str = "normal"  # normal | group | subtotal | total
+    kind: GenreLigne = "normal"
 
 
 @dataclass(frozen=True)
@@ -107,7 +130,7 @@ class ClauseUse:
 class AssembledDocument:
     """A document ready to render: its blocks, its properties and the clauses it was built from."""
 
-    kind: str
+    kind: DocumentKind
     title: str
     short_title: str
     subject: str

@@ -1,8 +1,10 @@
 """The library's exceptions and its validation report.
 
-Two families, kept apart: :class:`InvalidInput` is bad user data (a report of every problem, each
-with its rule code, field path and French message); :class:`ClauseError` is a broken clause file,
-and :class:`UsageError` is a developer's misuse of the API.
+Families kept apart, none of them parsed back from its message: :class:`InvalidInput` is bad user data (a
+report of every problem, each with its rule code, field path and French message); :class:`CommandError` a
+command-line mistake (exit code 2); :class:`ClauseError` a broken clause file and :class:`ModelError` a broken
+or unknown model file; :class:`RenderError` a document that could not be produced; :class:`UsageError` a
+developer's misuse of the API.
 """
 
 from __future__ import annotations
@@ -11,8 +13,21 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 Chemin = tuple[str | int, ...]
+
+CodeRegle = Literal[
+    # the program's rules on a territory
+    "duration", "renewal", "objectives", "territory", "day-rate", "cdc-cap", "astrees", "accounts", "balance",
+    "committee", "signatories", "dates", "model", "blanks",
+    # … on a cooperation agreement
+    "sme", "skills-first", "advance", "cap", "funds", "vote", "schedule", "file",
+    # the format of an input file
+    "syntax", "encoding", "unknown-key", "missing", "empty", "type", "choice", "amount", "date", "characters",
+    "duplicate-key",
+]
+"""Every rule code a :class:`Probleme` may carry (the README lists what each means)."""
 
 
 def format_chemin(chemin: Chemin) -> str:
@@ -33,7 +48,7 @@ def format_chemin(chemin: Chemin) -> str:
 class Probleme:
     """One problem of an input: which rule, where, what is wrong (in French)."""
 
-    code: str
+    code: CodeRegle
     chemin: Chemin
     message: str
     ligne: int | None = None
@@ -122,6 +137,18 @@ class ClauseError(AlizeError):
         ou = f" (ligne {ligne})" if ligne else ""
         super().__init__(f"clause {clause}@{version}{ou} : {message}")
         self.clause, self.version, self.ligne, self.fichier = clause, version, ligne, fichier
+
+
+class ModelError(AlizeError):
+    """A model file (``modeles/<nom>.yaml``) is missing, unreadable or names what does not exist."""
+
+    def __init__(self, message: str, *, modele: str, fichier: Path | None = None) -> None:
+        super().__init__(f"modèle {modele} : {message}")
+        self.modele, self.fichier = modele, fichier
+
+
+class CommandError(AlizeError):
+    """The command line asks for something that cannot be done as asked (the user's mistake: exit code 2)."""
 
 
 class RenderError(AlizeError):

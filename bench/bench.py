@@ -30,10 +30,10 @@ from docxtpl import DocxTemplate
 
 import alize_docs
 from alize_docs.batch import run_batch
-from alize_docs.clauses import ClauseLibrary
-from alize_docs.loading import load_model, read_yaml
-from alize_docs.models import Territoire
-from alize_docs.pdf import find_libreoffice
+from alize_docs.clauses.library import ClauseLibrary
+from alize_docs.domain.models import Territoire
+from alize_docs.inputs.yaml import load_model, read_yaml
+from alize_docs.render.pdf import find_libreoffice
 
 RACINE = Path(__file__).resolve().parent.parent
 TERRITOIRE = RACINE / "fixtures" / "toulinois.yaml"

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from alize_docs.clauses import ClauseLibrary
-from alize_docs.loading import read_yaml
+from alize_docs.clauses.library import ClauseLibrary
+from alize_docs.inputs.yaml import read_yaml
 
 RACINE = Path(__file__).resolve().parent.parent
 FIXTURES = RACINE / "fixtures"

@@ -23,7 +23,7 @@ from stdnum import luhn
 
 import alize_docs
 from alize_docs.batch import MANIFESTE, RAPPORT, run_batch
-from alize_docs.workbook import COLONNES, write_template
+from alize_docs.inputs.workbook import COLONNES, write_template
 
 from .conftest import FIXTURES, TERRITOIRE
 
@@ -282,7 +282,7 @@ def test_a_worker_killed_mid_batch_leaves_only_complete_files_and_a_rerun_finish
 
 
 def test_decimal_is_used_from_cell_to_page() -> None:
-    from alize_docs.workbook import _cell
+    from alize_docs.inputs.workbook import _cell
 
     montant = next(c for c in COLONNES if c.chemin == "avance_remboursable.montant")
     epoque = dt.datetime(1899, 12, 30)

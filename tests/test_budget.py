@@ -10,7 +10,7 @@ import docx
 import pytest
 
 import alize_docs
-from alize_docs.loading import read_yaml
+from alize_docs.inputs.yaml import read_yaml
 
 from .conftest import TERRITOIRE
 

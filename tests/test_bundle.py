@@ -20,7 +20,7 @@ from pypdf import PdfReader
 import alize_docs
 import alize_docs.batch
 from alize_docs.errors import RenderError
-from alize_docs.pdf import convert_to_pdf
+from alize_docs.render.pdf import convert_to_pdf
 
 from .conftest import FIXTURES, TERRITOIRE
 from .test_convention import normalise
@@ -136,7 +136,7 @@ def test_a_libreoffice_timeout_kills_the_whole_process_group(libreoffice: str, t
 
 @pytest.fixture
 def serveur(libreoffice: str) -> Any:
-    from alize_docs.pdf import LibreOfficeServer, uno_python
+    from alize_docs.render.pdf import LibreOfficeServer, uno_python
 
     if uno_python() is None:
         if os.environ.get("CI"):
@@ -197,7 +197,7 @@ def test_a_pdf_batch_uses_one_libreoffice_per_worker_and_gives_the_same_bytes(se
 def test_libreoffice_does_not_outlive_a_killed_worker(serveur: Any, tmp_path: Path) -> None:
     [chemin] = alize_docs.generate(FIXTURES / "cooperation-menuiseries-du-toulois.yaml", tmp_path)
     travailleur = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from alize_docs.pdf import LibreOfficeServer\n"
+        "import sys, time; from pathlib import Path; from alize_docs.render.pdf import LibreOfficeServer\n"
         f"s = LibreOfficeServer(); s.convert([Path({str(chemin)!r})]); print('pret', flush=True); time.sleep(600)")],
         stdout=subprocess.PIPE, text=True)
     assert travailleur.stdout is not None and travailleur.stdout.readline().strip() == "pret"

@@ -11,8 +11,8 @@ import pytest
 
 import alize_docs
 from alize_docs import ClauseError, ClauseLibrary
-from alize_docs.assembly import territory_context
-from alize_docs.clauses import bundled_path
+from alize_docs.assembly.context import contexte_territoire as territory_context
+from alize_docs.clauses.library import bundled_path
 
 from .conftest import TERRITOIRE
 

@@ -15,7 +15,8 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 import alize_docs
-from alize_docs.rendering import docx_text, read_provenance
+from alize_docs.render.provenance import read_provenance
+from alize_docs.render.text import docx_text
 
 from .conftest import SEED, TERRITOIRE, set_path
 
@@ -194,9 +195,9 @@ def test_same_input_gives_byte_identical_files(tmp_path: Path) -> None:
 
 
 def test_document_records_its_provenance(convention_bytes: bytes, word: docx.document.Document) -> None:
-    proprietes = read_provenance(convention_bytes)
-    assert proprietes["alize:modele"] == "2008"
-    clauses = [v.split(" ")[0] for k, v in sorted(proprietes.items()) if k.startswith("alize:clause-")]
+    origine = read_provenance(convention_bytes)
+    assert origine is not None and origine.modele == "2008" and origine.document == "convention-partenariat"
+    clauses = [c.ref for c in origine.clauses]
     assert clauses[0] == "partenariat/titre@2008" and "partenariat/article-5-2-comite-agrement@2008" in clauses
     assert "partenariat/preambule-premiers-resultats@2008" not in clauses  # not used on a first convention
     assert word.core_properties.title == "Convention de partenariat ALIZÉ®\u00a0Toulinois"
@@ -218,7 +219,7 @@ def test_atomic_write_leaves_nothing_behind_on_failure(tmp_path: Path, monkeypat
     def panne(*_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("alize_docs.api.os.replace", panne)
+    monkeypatch.setattr("alize_docs.output.os.replace", panne)
     with pytest.raises(OSError):
         alize_docs.write_atomic(cible, b"nouvelle version")
     assert cible.read_bytes() == b"ancienne version"

@@ -15,7 +15,7 @@ import yaml
 from docx.oxml.ns import qn
 
 import alize_docs
-from alize_docs.loading import read_yaml
+from alize_docs.inputs.yaml import read_yaml
 
 from .conftest import DELETE, FIXTURES, TERRITOIRE, set_path
 from .test_budget import montant
@@ -176,7 +176,7 @@ def test_agreement_without_advance_numbers_its_articles_without_gaps(tmp_path: P
 
 
 def test_majority_vote_rules_follow_the_model(tmp_path: Path) -> None:
-    from alize_docs.cooperation_rules import validate_cooperation
+    from alize_docs.rules.cooperation import validate_cooperation
 
     cooperation, territoire = alize_docs.load_cooperation(COOPERATION)
     decision = cooperation.comite.model_copy(update={"voix_pour": 5, "voix_pour_entreprises": 3})

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alize_docs.echeancier import ScheduleError, add_months, echeancier
+from alize_docs.domain.echeancier import ScheduleError, add_months, echeancier
 
 AVANCES = st.decimals(min_value=100, max_value=200000, places=2, allow_nan=False)
 

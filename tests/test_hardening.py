@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 
 import alize_docs
 from alize_docs import InvalidInput, RenderError, Territoire
-from alize_docs.clauses import bundled_path
+from alize_docs.clauses.library import bundled_path
 from alize_docs.cli import main
-from alize_docs.loading import load_model, read_yaml
-from alize_docs.rendering import docx_text, write_package
-from alize_docs.rules import find_blanks
+from alize_docs.inputs.yaml import load_model, read_yaml
+from alize_docs.render.package import write_package
+from alize_docs.render.text import docx_text
+from alize_docs.rules.blancs import find_blanks
 
 from .conftest import TERRITOIRE, set_path
 from .test_budget import montant
@@ -185,7 +186,7 @@ def test_every_total_of_the_budget_equals_the_sum_of_its_displayed_parts(montant
 
 
 
-def test_a_blank_left_in_a_user_template_is_caught_after_rendering(tmp_path: Path) -> None:
+def test_a_blank_left_in_a_user_template_is_refused_before_rendering(tmp_path: Path) -> None:
     dossier = template_with(tmp_path, {}, {"word/header1.xml": (b"{{ titre_court }}", b"Convention XXX")})
     with pytest.raises(InvalidInput) as exc:
         alize_docs.generate(TERRITOIRE, tmp_path / "out", gabarits=dossier)

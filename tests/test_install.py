@@ -27,7 +27,7 @@ def test_installed_wheel_works_from_another_directory(tmp_path: Path) -> None:
                     str(roue)], check=True, timeout=300)
     (ailleurs / "toulinois.yaml").write_bytes(TERRITOIRE.read_bytes())
     environnement = {**os.environ, "PYTHONPATH": str(site)}
-    script = ("import alize_docs; from alize_docs.clauses import bundled_path; "
+    script = ("import alize_docs; from alize_docs.clauses.library import bundled_path; "
               "print(alize_docs.__file__); print(bundled_path('clauses')); print(bundled_path('templates'))")
     chemins = subprocess.run([sys.executable, "-c", script], cwd=ailleurs, env=environnement, check=True,
                              capture_output=True, text=True).stdout.split()

@@ -9,7 +9,7 @@ import pytest
 
 import alize_docs
 from alize_docs import InvalidInput, Territoire
-from alize_docs.loading import read_yaml
+from alize_docs.inputs.yaml import read_yaml
 
 from .conftest import TERRITOIRE
 

@@ -91,7 +91,7 @@ def test_each_pinned_variant_says_what_it_varies(tmp_path: Path, nom: str) -> No
     shutil.copy(FIXTURES / "toulinois.yaml", tmp_path / "toulinois.yaml")
     (tmp_path / nom).write_text(ENTREES[nom], encoding="utf-8")
     ecrits = alize_docs.generate(tmp_path / nom, tmp_path / "sortie")
-    from alize_docs.rendering import docx_text
+    from alize_docs.render.text import docx_text
 
     texte = docx_text(ecrits[0].read_bytes())
     attendu = {"renouveau.yaml": "reconduction", "cooperation-trimestrielle.yaml": "trimestri",

@@ -20,11 +20,13 @@ import yaml
 from lxml import etree
 
 import alize_docs
-from alize_docs.clauses import ClauseLibrary, bundled_path
-from alize_docs.compare import clause_paragraphs, compare, terminal_text
-from alize_docs.library_check import check_library
-from alize_docs.loading import read_yaml
-from alize_docs.rendering import render_redline
+from alize_docs.clauses.library import ClauseLibrary, bundled_path
+from alize_docs.inputs.yaml import read_yaml
+from alize_docs.render.provenance import read_provenance
+from alize_docs.render.text import docx_text
+from alize_docs.review.compare import clause_paragraphs, compare, terminal_text
+from alize_docs.review.library_check import check_library
+from alize_docs.review.redline import render_redline
 
 from .conftest import FIXTURES, TERRITOIRE, set_path
 
@@ -57,18 +59,19 @@ def test_the_2011_model_changes_exactly_what_changed(conventions: dict[str, byte
 
 
 def test_provenance_names_the_versions_each_model_uses(conventions: dict[str, bytes]) -> None:
-    versions = {m: {v.split(" ")[0] for k, v in alize_docs.rendering.read_provenance(d).items()
-                    if k.startswith("alize:clause-")} for m, d in conventions.items()}
+    versions = {m: {c.ref for c in origine.clauses} for m, d in conventions.items()
+                if (origine := read_provenance(d)) is not None}
     assert "partenariat/article-5-2-comite-agrement@2008" in versions["2008"]
     assert "partenariat/article-5-2-comite-agrement@2011" in versions["2011"]
     assert "partenariat/article-6-2-modalites@2008" in versions["2011"]  # unchanged: the 2008 version serves
 
 
 def test_a_clause_hash_is_the_hash_of_its_file(conventions: dict[str, bytes]) -> None:
-    provenance = alize_docs.rendering.read_provenance(conventions["2011"])
-    ref, empreinte = next(v for v in provenance.values() if v.startswith("partenariat/article-7-reseau@")).split(" ")
+    origine = read_provenance(conventions["2011"])
+    assert origine is not None
+    clause = next(c for c in origine.clauses if c.id == "partenariat/article-7-reseau")
     fichier = bundled_path("clauses") / "partenariat" / "article-7-reseau" / "2011.txt"
-    assert ref.endswith("@2011") and empreinte == "sha256:" + hashlib.sha256(fichier.read_bytes()).hexdigest()
+    assert clause.version == "2011" and clause.sha256 == hashlib.sha256(fichier.read_bytes()).hexdigest()
 
 
 def territory_2011(tmp_path: Path) -> Path:
@@ -230,7 +233,7 @@ def test_two_generated_documents_compare(conventions: dict[str, bytes], tmp_path
                                "--date", "2026-11-22"], capture_output=True, text=True, timeout=120)
     assert resultat.returncode == 0, resultat.stderr
     assert "[-2/3 des membres-]{+représentants d'entreprise+}" in resultat.stdout
-    lignes_b = [ligne for ligne in alize_docs.rendering.docx_text(conventions["2011"]).split("\n") if ligne.strip()]
+    lignes_b = [ligne for ligne in docx_text(conventions["2011"]).split("\n") if ligne.strip()]
     accepte = resolve((tmp_path / "r.docx").read_bytes(), accepter=True)
     debut = accepte.index("document (convention-2008.docx → convention-2011.docx)") + 1
     assert accepte[debut:] == lignes_b
@@ -260,9 +263,9 @@ def test_inspecter_shows_what_a_document_was_built_from(tmp_path: Path) -> None:
 
 def test_every_pdf_records_the_same_provenance_as_its_docx(libreoffice: str, tmp_path: Path) -> None:
     chemins = alize_docs.generate(FIXTURES / "cooperation-menuiseries-du-toulois.yaml", tmp_path, pdf=True)
-    docx_, pdf = (alize_docs.api.inspect_file(c) for c in chemins)
-    assert docx_ == pdf and pdf["alize:document"] == "cooperation"
-    assert pdf["alize:clause-01"].startswith("cooperation/titre@2008 sha256:")
+    docx_, pdf = (alize_docs.inspect_file(c) for c in chemins)
+    assert docx_ == pdf and pdf is not None and pdf.document == "cooperation"
+    assert pdf.clauses[0].ref == "cooperation/titre@2008" and len(pdf.clauses[0].sha256) == 64
 
 
 def test_inspecting_a_foreign_file_says_so(tmp_path: Path) -> None:

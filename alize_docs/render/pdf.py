@@ -29,13 +29,10 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
-from .errors import RenderError
+from alize_docs.errors import RenderError
 
-__all__ = ["DELAI", "PDF_PREFIX", "LibreOfficeServer", "convert_to_pdf", "find_libreoffice", "merge_pdfs",
+__all__ = ["DELAI", "LibreOfficeServer", "convert_to_pdf", "find_libreoffice", "merge_pdfs",
            "normalise_pdf", "pdf_metadata", "uno_python"]
-
-PDF_PREFIX = "/Alize_"
-"""PDF metadata keys of the provenance: ``/Alize_modele``, ``/Alize_clause-01``… (``alize:…`` in a .docx)."""
 
 DELAI = 180
 """Seconds LibreOffice may take for one call, whatever the number of documents."""

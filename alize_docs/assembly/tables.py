@@ -6,16 +6,33 @@ here that a rule or a clause could compute differently. A zero is printed as a d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from .budget import CATEGORIES, Annuel, Budget, Contribution
-from .document import Cell, Row, Table
-from .echeancier import Echeance
-from .formatting import format_date, format_montant, format_nombre
-from .programme import VALORISATION_JOUR
+from alize_docs.document import Cell, GenreLigne, Row, Table
+from alize_docs.domain.budget import CATEGORIES, Annuel, Budget, Contribution
+from alize_docs.domain.echeancier import Echeance
+from alize_docs.domain.models import Cooperation, Partenaire
+from alize_docs.domain.programme import VALORISATION_JOUR
+from alize_docs.formatting import format_date, format_montant, format_nombre
 
-__all__ = ["budget_tables", "schedule_table"]
+__all__ = ["Appui", "budget_tables", "schedule_table", "tableau_competences", "tableau_financement"]
+
+@dataclass(frozen=True)
+class Appui:
+    """A skills support with its partner resolved and its valuation computed."""
+
+    partenaire: Partenaire
+    intervenant: Any
+    domaine: str
+    jours: int
+
+    @property
+    def valorisation(self) -> Decimal:
+        return VALORISATION_JOUR * self.jours
+
 
 _ANNEES = ("Année 1", "Année 2", "Année 3", "Total")
 _TIRET = "—"
@@ -32,7 +49,7 @@ def _jours(valeur: Decimal) -> Cell:
 Formatter = Callable[[Decimal], Cell]
 
 
-def _ligne(libelle: str, annuel: Annuel, kind: str = "normal", cellule: Formatter = _euros) -> Row:
+def _ligne(libelle: str, annuel: Annuel, kind: GenreLigne = "normal", cellule: Formatter = _euros) -> Row:
     return Row((Cell(libelle), *(cellule(v) for v in annuel), cellule(sum(annuel, Decimal(0)))), kind)
 
 
@@ -117,3 +134,29 @@ def schedule_table(echeances: Iterable[Echeance]) -> Table:
                    Cell(format_montant(e.capital_restant), "right"))) for e in echeances]
     return Table((Cell("N°"), Cell("Échéance"), Cell("Montant"), Cell("Capital restant dû")), tuple(lignes),
                  widths=(1.5, 4.5, 4.0, 5.0))
+
+
+def tableau_competences(appuis: Sequence[Appui]) -> Table:
+    """Return the skills table of a cooperation agreement: who, which field, how many days, their value."""
+    lignes = [Row((Cell(a.partenaire.nom), Cell(f"{a.intervenant.nom_complet}, {a.intervenant.qualite}"
+                                                if a.intervenant.qualite else a.intervenant.nom_complet),
+                   Cell(a.domaine), Cell(format_nombre(a.jours), "right"),
+                   Cell(format_montant(a.valorisation), "right"))) for a in appuis]
+    lignes.append(Row((Cell("Total"), Cell(""), Cell(""), Cell(format_nombre(sum(a.jours for a in appuis)), "right"),
+                       Cell(format_montant(sum((a.valorisation for a in appuis), Decimal(0))), "right")), "total"))
+    return Table((Cell("Entreprise partenaire"), Cell("Intervenant"), Cell("Domaine"), Cell("Jours"),
+                  Cell("Valorisation")), tuple(lignes))
+
+
+def tableau_financement(cooperation: Cooperation) -> Table:
+    """Return the project's financing plan: other financing, the advance, the total against the cost."""
+    projet, avance = cooperation.projet, cooperation.avance_remboursable
+    lignes = [Row((Cell(f.financeur), Cell(f.nature), Cell(format_montant(f.montant), "right")))
+              for f in projet.autres_financements]
+    if avance is not None:
+        lignes.append(Row((Cell("ALIZÉ®"), Cell("avance remboursable à 0 %"), Cell(format_montant(avance.montant),
+                                                                                     "right"))))
+    total = sum((f.montant for f in projet.autres_financements), Decimal(0)) + (avance.montant if avance else 0)
+    lignes.append(Row((Cell("Total"), Cell(f"coût du projet : {format_montant(projet.cout_total)}"),
+                       Cell(format_montant(total), "right")), "total"))
+    return Table((Cell("Financeur"), Cell("Nature"), Cell("Montant")), tuple(lignes))

@@ -6,22 +6,21 @@ them all, so a report lists every problem at once. Codes are those of DOMAIN.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from pydantic import BaseModel
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.fr import siret as stdnum_siret
 
-from .budget import Budget, budget_territoire
-from .errors import Chemin, Probleme
-from .formatting import format_montant, format_pourcentage
-from .models import Territoire
-from .programme import CONTRIBUTION_ASTREES_ANNUELLE, DUREE_ANNEES, PLAFOND_CDC, VALORISATION_JOUR
+from alize_docs.domain.budget import Budget, budget_territoire
+from alize_docs.domain.models import Territoire
+from alize_docs.domain.programme import CONTRIBUTION_ASTREES_ANNUELLE, DUREE_ANNEES, PLAFOND_CDC, VALORISATION_JOUR
+from alize_docs.errors import Chemin, Probleme
+from alize_docs.formatting import format_montant, format_pourcentage
+from alize_docs.rules.blancs import blank_problems
 
-__all__ = ["BLANKS", "RULES", "blank_problems", "find_blanks", "validate_territoire"]
+__all__ = ["RULES", "validate_territoire"]
 
 
 @dataclass(frozen=True)
@@ -222,65 +221,9 @@ def model(ctx: Contexte) -> Iterator[Probleme]:
                                              f"disponibles : {', '.join(sorted(ctx.modeles))}.")
 
 
-BLANKS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\.{4,}|…{2,}|_{3,}"), "des pointillés (un blanc à remplir)"),
-    (re.compile(r"XXX|(?<![\w'’-])[XY](?![\w'’-])"), "un blanc « XXX », « X » ou « Y » du modèle"),
-    (re.compile(r"\[[^\]]*\]"), "une note entre crochets (note de rédaction)"),
-    (re.compile("[\ue000-\uf8ff]"), "un marqueur interne de mise en forme (erreur de clause)"),
-    (re.compile(r"(?i:à compléter|a completer)|\(\s*\?\s*\)|Madame/Monsieur"), "un texte à compléter"),
-    (re.compile(r"\((?i:en cas de|lister|bassins présentant)"), "une note de rédaction du modèle"),
-)
-"""Patterns that betray a blank or a drafting note left in a text, with what they mean in French."""
-
-
-_GARDES = (("....", "……", "___"), ("X", "Y"), ("[",), None, ("ompl", "OMPL", "?", "Madame/"), ("(",))
-"""For each pattern of BLANKS, substrings one of which must be in a text for the pattern to be worth running
-(None: always run); a plain substring test is a hundred times cheaper than a regex scan of a whole document."""
-
-
-def find_blanks(texte: str) -> str | None:
-    """Return the French description of the first blank found in *texte*, or None.
-
-    >>> find_blanks("Fait à ....., le")
-    'des pointillés (un blanc à remplir)'
-    >>> find_blanks("sur le territoire de XXX") is None, find_blanks("SIDE, Toul") is None
-    (False, True)
-    """
-    for (motif, description), gardes in zip(BLANKS, _GARDES, strict=True):
-        if (gardes is None or any(g in texte for g in gardes)) and motif.search(texte):
-            return description
-    return None
-
-
 def blanks(ctx: Contexte) -> Iterator[Probleme]:
     """No value typed by the user is itself a blank or a drafting note."""
     yield from blank_problems(ctx.territoire)
-
-
-def blank_problems(modele: BaseModel) -> Iterator[Probleme]:
-    """Yield a ``blanks`` problem for every text of *modele* that is a blank or a drafting note."""
-    textes = list(_strings(modele, ()))
-    if find_blanks("\n".join(texte for _, texte in textes)) is None:  # the usual case: one search
-        return
-    for chemin, texte in textes:
-        if (trouve := find_blanks(texte)) is not None:
-            yield Probleme("blanks", chemin, f"Le texte contient {trouve} : « {_extrait(texte)} ». "
-                                             "Remplacez-le par la valeur définitive.")
-
-
-def _strings(valeur: object, chemin: Chemin) -> Iterator[tuple[Chemin, str]]:
-    if isinstance(valeur, str):
-        yield chemin, valeur
-    elif isinstance(valeur, BaseModel):
-        for nom in type(valeur).model_fields:
-            yield from _strings(getattr(valeur, nom), (*chemin, nom))
-    elif isinstance(valeur, list):
-        for i, element in enumerate(valeur):
-            yield from _strings(element, (*chemin, i))
-
-
-def _extrait(texte: str, taille: int = 60) -> str:
-    return texte if len(texte) <= taille else texte[: taille - 1] + "…"
 
 
 def _ids(t: Territoire) -> str:

@@ -19,25 +19,16 @@ from decimal import Decimal
 
 from stdnum.fr import siren as stdnum_siren
 
-from .budget import Budget, budget_territoire
-from .echeancier import ScheduleError, add_months, echeancier
-from .errors import Chemin, Probleme
-from .formatting import format_date, format_montant
-from .models import Cooperation, Territoire
-from .programme import AVANCE_DIFFERE_MAX_MOIS, AVANCE_DUREE_MAX_MOIS, DUREE_ANNEES
-from .rules import blank_problems
+from alize_docs.domain.budget import Budget, budget_territoire
+from alize_docs.domain.echeancier import ScheduleError, add_months, echeancier
+from alize_docs.domain.models import Cooperation, Territoire
+from alize_docs.domain.programme import AVANCE_DIFFERE_MAX_MOIS, AVANCE_DUREE_MAX_MOIS, DUREE_ANNEES, PME, Majorite
+from alize_docs.errors import Chemin, Probleme
+from alize_docs.formatting import format_date, format_montant
+from alize_docs.rules.blancs import blank_problems
 
-__all__ = ["COOPERATION_RULES", "MAJORITES", "validate_cooperation"]
+__all__ = ["COOPERATION_RULES", "validate_cooperation"]
 
-MAJORITES = {
-    "deux-tiers-des-presents": "à la majorité des 2/3 des membres présents",
-    "majorite-des-entreprises": "à la majorité des représentants d'entreprise présents",
-}
-
-_EFFECTIF_MAX = 250
-_CA_MAX = Decimal(50_000_000)
-_BILAN_MAX = Decimal(43_000_000)
-_DETENTION_MAX = Decimal(25)
 _SANS_GARANTIE = {"aucune", "sans", "néant", "neant", "non"}
 
 
@@ -46,7 +37,7 @@ class Contexte:
     cooperation: Cooperation
     territoire: Territoire
     budget: Budget
-    majorite: str
+    majorite: Majorite
 
 
 Regle = Callable[[Contexte], Iterator[Probleme]]
@@ -62,16 +53,16 @@ def sme(ctx: Contexte) -> Iterator[Probleme]:
         yield Probleme("sme", ("beneficiaire", "immatriculation"),
                        "L'entreprise doit être inscrite au registre du commerce ou au registre des métiers : "
                        f"écrivez « RCS <ville> » ou « RM <département> » (reçu « {b.immatriculation} »).")
-    if b.effectif >= _EFFECTIF_MAX:
+    if b.effectif >= PME.effectif_max:
         yield Probleme("sme", ("beneficiaire", "effectif"),
-                       f"Une PME emploie moins de {_EFFECTIF_MAX} personnes (article 6.1) ; effectif déclaré : "
+                       f"Une PME emploie moins de {PME.effectif_max} personnes (article 6.1) ; effectif déclaré : "
                        f"{b.effectif}.")
-    if b.chiffre_affaires >= _CA_MAX and b.total_bilan >= _BILAN_MAX:
+    if b.chiffre_affaires >= PME.chiffre_affaires_max and b.total_bilan >= PME.total_bilan_max:
         yield Probleme("sme", ("beneficiaire", "chiffre_affaires"),
                        f"Une PME a soit un chiffre d'affaires inférieur à 50 millions d'euros, soit un total de bilan "
                        f"inférieur à 43 millions d'euros ; ici {format_montant(b.chiffre_affaires)} et "
                        f"{format_montant(b.total_bilan)}.")
-    if b.capital_detenu_par_une_entreprise >= _DETENTION_MAX:
+    if b.capital_detenu_par_une_entreprise >= PME.detention_max:
         yield Probleme("sme", ("beneficiaire", "capital_detenu_par_une_entreprise"),
                        "Critère d'indépendance : moins de 25 % du capital détenu par une autre entreprise "
                        f"(déclaré : {b.capital_detenu_par_une_entreprise} %).")
@@ -239,7 +230,7 @@ COOPERATION_RULES: tuple[Regle, ...] = (model, sme, skills_first, advance, cap, 
                                         dates, blanks)
 
 
-def validate_cooperation(cooperation: Cooperation, territoire: Territoire, majorite: str) -> list[Probleme]:
+def validate_cooperation(cooperation: Cooperation, territoire: Territoire, majorite: Majorite) -> list[Probleme]:
     """Return every breach of the program's rules by *cooperation* (empty when it is valid)."""
     ctx = Contexte(cooperation, territoire, budget_territoire(territoire), majorite)
     return [probleme for regle in COOPERATION_RULES for probleme in regle(ctx)]

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .models import Territoire
-from .programme import DUREE_ANNEES, PLAFOND_CDC, VALORISATION_JOUR
+from alize_docs.domain.models import Territoire
+from alize_docs.domain.programme import DUREE_ANNEES, PLAFOND_CDC, VALORISATION_JOUR
 
 __all__ = ["CATEGORIES", "Budget", "Contribution", "budget_territoire"]
 

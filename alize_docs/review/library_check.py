@@ -14,55 +14,22 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from jinja2 import nodes
 from jinja2.meta import find_undeclared_variables
 
-from .assembly import assemble_cooperation, assemble_territory_document, cooperation_context, territory_context
-from .clauses import ClauseLibrary, bundled_path
-from .cooperation_rules import MAJORITES
-from .errors import AlizeError, ClauseError
-from .loading import load_model, read_yaml
-from .models import Cooperation, Territoire
+from alize_docs.assembly.assemble import assemble_cooperation, assemble_territory_document
+from alize_docs.assembly.context import contexte_cooperation, contexte_territoire
+from alize_docs.clauses.library import ClauseLibrary, bundled_path
+from alize_docs.document import DocumentKind
+from alize_docs.domain.models import Cooperation, Territoire
+from alize_docs.errors import AlizeError, ClauseError, ModelError
+from alize_docs.inputs.yaml import load_model, read_yaml
 
-__all__ = ["MANDATORY_TERMS", "LibraryProblem", "check_library"]
+__all__ = ["LibraryProblem", "check_library"]
 
-MANDATORY_TERMS: dict[str, tuple[tuple[str, str], ...]] = {
-    "convention-partenariat": (
-        ("day-rate", "valorisés à hauteur de 700 euros par jour"),
-        ("astrees", "3 000 euros"),
-        ("astrees", "par année calendaire, soit 9 000 euros pour la période totale de la convention"),
-        ("cdc-cap", "dans la limite de 20 % du total des dotations privées et publiques"),
-        ("duration", "pour une durée de 3 (trois) ans à compter de la date de signature"),
-        ("advance", "d'une durée de 3 années maximum assortie d'une période de différé de 0 à 6 mois"),
-        ("advance", "à un taux de 0 %"),
-        ("advance", "sans garantie ou caution"),
-        ("accounts", "sur deux comptes distincts"),
-        ("skills-first", "L'attribution d'une aide financière est nécessairement liée à la mise en place d'un appui "
-                         "en compétences"),
-        ("sme", "employer moins de 250 personnes"),
-        ("sme", "moins de 25 % du capital détenu par une autre entreprise"),
-        ("signatories", "L'opérateur local ne versera les fonds aux bénéficiaires qu'après signature de ladite "
-                        "convention"),
-    ),
-    "annexe-3-operateur-local": (
-        ("accounts", "deux comptes distincts"),
-        ("signatories", "Il ne verse les fonds qu'après signature de la convention de coopération et développement"),
-    ),
-    "cooperation": (
-        ("advance", "à un taux de 0 %"),
-        ("advance", "sans garantie ou caution"),
-        ("signatories", "ne versera les fonds qu'après signature de la présente convention"),
-    ),
-}
-"""Phrases each document of every model must contain, with the DOMAIN.md rule they carry."""
-
-_MAJORITE_CONVENTION = {
-    "deux-tiers-des-presents": "Il décide à la majorité des 2/3 des membres présents",
-    "majorite-des-entreprises": "Il décide à la majorité des représentants d'entreprise présents",
-}
 _CHAMPS = ("titre", "source")
 
 
@@ -104,7 +71,7 @@ def check_library(library: ClauseLibrary) -> list[LibraryProblem]:
     for nom in sorted(library.modeles()):
         try:
             modele = library.modele(nom)
-        except ClauseError as exc:
+        except (ClauseError, ModelError) as exc:
             problemes.append(LibraryProblem("modeles", nom, str(exc)))
             continue
         for echantillon in echantillons:
@@ -132,13 +99,13 @@ def _check_model(library: ClauseLibrary, nom: str, documents: Any, echantillon: 
                  ) -> Iterator[LibraryProblem]:
     territoire = echantillon.territoire.model_copy(update={"modele": nom})
     for kind, refs in documents.items():
-        contextes: list[dict[str, Any]] = []
+        contextes: list[Mapping[str, Any]] = []
         if kind == "cooperation":
             for cooperation in echantillon.cooperations:
-                contextes.append(cooperation_context(cooperation.model_copy(update={"modele": nom}), territoire,
+                contextes.append(contexte_cooperation(cooperation.model_copy(update={"modele": nom}), territoire,
                                                      library)[0])
         else:
-            contextes.append(territory_context(territoire))
+            contextes.append(contexte_territoire(territoire))
         for contexte in contextes:
             for ident, version in refs:
                 yield from _check_names(library, ident, version, contexte)
@@ -162,26 +129,18 @@ def _rendered_texts(library: ClauseLibrary, kind: str, territoire: Territoire, e
     if kind == "cooperation":
         return [(assemble_cooperation(c.model_copy(update={"modele": nom}), territoire, library).text,
                  c.avance_remboursable is not None) for c in echantillon.cooperations]
-    return [(assemble_territory_document(territoire, library, kind).text, True)]
+    return [(assemble_territory_document(territoire, library, cast(DocumentKind, kind)).text, True)]
 
 
 def _check_terms(library: ClauseLibrary, nom: str, kind: str, texte: str) -> Iterator[LibraryProblem]:
     lisible = re.sub(r"[\s\u00a0\u202f]+", " ", texte)
-    termes = list(MANDATORY_TERMS.get(kind, ()))
-    if kind == "convention-partenariat":
-        majorite = library.modele(nom).parametres.get("majorite_comite", "deux-tiers-des-presents")
-        if majorite not in MAJORITES:
-            yield LibraryProblem("modeles", nom, f"paramètre majorite_comite « {majorite} » inconnu "
-                                                 f"({', '.join(MAJORITES)})")
-        else:
-            termes.append(("vote", _MAJORITE_CONVENTION[majorite]))
-    for regle, terme in termes:
-        if terme not in lisible:
-            yield LibraryProblem("modeles", nom, f"terme obligatoire absent du document {kind} : « {terme} » "
-                                                 f"(règle {regle})")
+    for terme in library.modele(nom).termes_obligatoires.get(kind, ()):
+        if terme.texte not in lisible:
+            yield LibraryProblem("modeles", nom, f"terme obligatoire absent du document {kind} : « {terme.texte} » "
+                                                 f"(règle {terme.regle})")
 
 
-def _check_names(library: ClauseLibrary, ident: str, version: str, contexte: dict[str, Any]
+def _check_names(library: ClauseLibrary, ident: str, version: str, contexte: Mapping[str, Any]
                  ) -> Iterator[LibraryProblem]:
     try:
         clause = library.clause(ident, version)

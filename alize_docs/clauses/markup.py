@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .document import Block, Paragraph, Run, SignatureBlock, SignatureTable, TableRef
+from alize_docs.document import Block, Paragraph, Run, SignatureBlock, SignatureTable, TableRef
 
 __all__ = ["MarkupError", "parse_blocks", "protect"]
 

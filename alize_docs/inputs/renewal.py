@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
-from .clauses import ClauseLibrary
-from .errors import UsageError
-from .loading import load_model, read_yaml
-from .models import Territoire
+from alize_docs.domain.models import Territoire
+from alize_docs.errors import CommandError
+from alize_docs.inputs.yaml import load_model, read_yaml
 
 __all__ = ["A_COMPLETER", "renew"]
 
@@ -22,15 +22,16 @@ A_COMPLETER = "À COMPLÉTER : premiers résultats de l'action au niveau local (
 _VALEUR = re.compile(r"^(?P<tete>\s*[\w-]+:[ \t]*)(?P<valeur>[^#\n]*?)(?P<queue>[ \t]*(?:#.*)?)$")
 
 
-def renew(chemin: Path, date: dt.date, library: ClauseLibrary) -> tuple[str, int]:
-    """Return the text of the renewal's input file, and the line of ``premiers_resultats`` to complete."""
+def renew(chemin: Path, date: dt.date, modeles: Iterable[str]) -> tuple[str, int]:
+    """Return the text of the renewal's input file (for the newest of *modeles*), and the line of
+    ``premiers_resultats`` to complete."""
     donnees = read_yaml(chemin)
     ancien = load_model(Territoire, donnees)
     if date <= ancien.signature.date:
-        raise UsageError(f"la nouvelle date de signature ({date.isoformat()}) doit suivre celle de la convention "
+        raise CommandError(f"la nouvelle date de signature ({date.isoformat()}) doit suivre celle de la convention "
                          f"précédente ({ancien.signature.date.isoformat()})")
     lignes = chemin.read_text(encoding="utf-8-sig").splitlines()
-    modele = max(library.modeles(), key=lambda m: (len(m), m))
+    modele = max(modeles, key=lambda m: (len(m), m))
     valeurs = {("modele",): f'"{modele}"', ("dispositif", "nature"): "renouvellement",
                ("signature", "date"): date.isoformat(), ("dispositif", "premiers_resultats"): f'"{A_COMPLETER}"'}
     for chemin_yaml, valeur in valeurs.items():
@@ -51,5 +52,5 @@ def renew(chemin: Path, date: dt.date, library: ClauseLibrary) -> tuple[str, int
 def _replace(lignes: list[str], index: int, valeur: str) -> None:
     correspondance = _VALEUR.match(lignes[index])
     if correspondance is None or correspondance["valeur"].strip() in ("|", ">", "|-", ">-"):
-        raise UsageError(f"ligne {index + 1} : valeur sur plusieurs lignes, modifiez-la à la main")
+        raise CommandError(f"ligne {index + 1} : valeur sur plusieurs lignes, modifiez-la à la main")
     lignes[index] = f"{correspondance['tete']}{valeur}{correspondance['queue']}"

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from .formatting import AmountSyntaxError, parse_montant
+from alize_docs.formatting import AmountSyntaxError, parse_montant
 
 __all__ = [
     "Apports",

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .formatting import arrondir
+from alize_docs.formatting import arrondir
 
 __all__ = ["PERIODES", "Echeance", "ScheduleError", "add_months", "echeancier"]
 

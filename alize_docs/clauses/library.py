@@ -18,18 +18,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .document import Block, ClauseUse, Table, TableRef
-from .errors import ClauseError
-from .formatting import typographie
-from .loading import read_yaml
-from .markup import MarkupError, parse_blocks, protect
+from alize_docs.clauses.markup import MarkupError, parse_blocks, protect
+from alize_docs.document import Block, ClauseUse, Table, TableRef
+from alize_docs.domain.programme import MAJORITES, Majorite
+from alize_docs.errors import ClauseError, CodeRegle, ModelError
+from alize_docs.formatting import typographie
+from alize_docs.inputs.yaml import read_yaml
 
-__all__ = ["Clause", "ClauseLibrary", "Modele", "bundled_path"]
+__all__ = ["Clause", "ClauseLibrary", "Modele", "TermeObligatoire", "bundled_path"]
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*")
 _VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,39}")
@@ -41,7 +42,7 @@ def bundled_path(nom: str) -> Path:
     installe = Path(str(resources.files("alize_docs"))) / "_data" / nom
     if installe.is_dir():
         return installe
-    return Path(__file__).resolve().parent.parent / nom
+    return Path(__file__).resolve().parents[2] / nom
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,23 @@ class Clause:
 
 
 @dataclass(frozen=True)
+class TermeObligatoire:
+    """A phrase a document of the model must contain, and the rule it carries."""
+
+    regle: CodeRegle
+    texte: str
+
+
+@dataclass(frozen=True)
 class Modele:
+    """A model: for each document, the clause versions it assembles; its decision rule; its mandatory terms."""
+
     nom: str
     titre: str
     documents: Mapping[str, tuple[tuple[str, str], ...]]
     parametres: Mapping[str, str] = field(default_factory=dict)
+    majorite: Majorite = "deux-tiers-des-presents"
+    termes_obligatoires: Mapping[str, tuple[TermeObligatoire, ...]] = field(default_factory=dict)
 
 
 class ClauseLibrary:
@@ -123,16 +136,29 @@ class ClauseLibrary:
 
     def _read_modele(self, nom: str) -> Modele:
         if not _VERSION.fullmatch(nom) or (chemin := self._find(f"modeles/{nom}.yaml")) is None:
-            raise ClauseError(f"modèle « {nom} » introuvable", clause="modeles", version=nom)
+            raise ModelError("introuvable", modele=nom)
         lu = read_yaml(chemin)
         if lu.problemes or not isinstance(lu.data, dict):
             detail = lu.problemes[0].message if lu.problemes else "contenu invalide"
-            raise ClauseError(detail, clause="modeles", version=nom, fichier=chemin)
+            raise ModelError(detail, modele=nom, fichier=chemin)
         documents = {}
         for doc, refs in (lu.data.get("documents") or {}).items():
             documents[doc] = tuple(_split_ref(str(r), nom) for r in (refs or []))
-        return Modele(nom, str(lu.data.get("titre", nom)), documents,
-                      {k: str(v) for k, v in (lu.data.get("parametres") or {}).items()})
+        parametres = {k: str(v) for k, v in (lu.data.get("parametres") or {}).items()}
+        majorite = parametres.get("majorite_comite", "deux-tiers-des-presents")
+        if majorite not in MAJORITES:
+            raise ModelError(f"paramètre majorite_comite « {majorite} » inconnu ({', '.join(MAJORITES)})",
+                             modele=nom, fichier=chemin)
+        termes = {}
+        for doc, liste in (lu.data.get("termes_obligatoires") or {}).items():
+            try:
+                termes[str(doc)] = tuple(TermeObligatoire(cast(CodeRegle, str(t["regle"])), str(t["texte"]))
+                                         for t in liste or [])
+            except (KeyError, TypeError):
+                raise ModelError(f"termes_obligatoires.{doc} : chaque terme a une « regle » et un « texte »",
+                                 modele=nom, fichier=chemin) from None
+        return Modele(nom, str(lu.data.get("titre", nom)), documents, parametres, majorite,
+                      termes)
 
     def _source(self, nom: str) -> tuple[str, str, Callable[[], bool]]:
         ident, version = nom.rsplit("@", 1)
@@ -188,8 +214,7 @@ class ClauseLibrary:
         clause versions used."""
         refs = self.modele(modele).documents.get(document)
         if refs is None:
-            raise ClauseError(f"le modèle ne définit pas le document « {document} »", clause="modeles",
-                              version=modele)
+            raise ModelError(f"le modèle ne définit pas le document « {document} »", modele=modele)
         blocs: list[Block] = []
         usages = []
         for ident, version in refs:
@@ -214,8 +239,7 @@ def _place(bloc: Block, tables: Mapping[str, Table], clause: Clause) -> Block:
 def _split_ref(ref: str, modele: str) -> tuple[str, str]:
     ident, _, version = ref.partition("@")
     if not version:
-        raise ClauseError(f"référence « {ref} » sans version (attendu id@version)", clause="modeles",
-                          version=modele)
+        raise ModelError(f"référence « {ref} » sans version (attendu id@version)", modele=modele)
     return ident, version
 
 
@@ -258,7 +282,7 @@ def _finalize(valeur: object) -> str:
 
 
 def _environment(source: Callable[[str], tuple[str, str, Callable[[], bool]]]) -> jinja2.Environment:
-    from . import formatting as fr
+    from alize_docs import formatting as fr
 
     env = ImmutableSandboxedEnvironment(
         loader=jinja2.FunctionLoader(source),

@@ -21,8 +21,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.datetime import from_excel
 
-from .errors import Chemin, Probleme
-from .loading import LoadedData
+from alize_docs.errors import Chemin, Probleme
+from alize_docs.inputs.yaml import LoadedData
 
 __all__ = ["COLONNES", "Colonne", "read_workbook", "write_template"]
 

@@ -14,12 +14,12 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import Chemin, InvalidInput, Probleme, ValidationReport, sort_problems
+from alize_docs.errors import Chemin, CodeRegle, InvalidInput, Probleme, ValidationReport, sort_problems
 
 __all__ = ["TAILLE_MAX", "LoadedData", "load_model", "read_yaml", "translate_validation_error"]
 
@@ -144,7 +144,7 @@ class _Walker:
             resultat[cle] = self.walk(valeur_noeud, (*chemin, cle))
         return resultat
 
-    def _refuse(self, chemin: Chemin, code: str, message: str, ligne: int | None = None) -> None:
+    def _refuse(self, chemin: Chemin, code: CodeRegle, message: str, ligne: int | None = None) -> None:
         self.resultat.problemes.append(Probleme(code, chemin, message, ligne))
 
 
@@ -201,7 +201,7 @@ def load_model(model: type[M], donnees: LoadedData) -> M:
     return instance
 
 
-_TYPES_FR = {
+_TYPES_FR: dict[str, tuple[CodeRegle, str]] = {
     "missing": ("missing", "Ce champ est obligatoire."),
     "int_parsing": ("type", "Nombre entier attendu (reçu « {input} »)."),
     "int_from_float": ("type", "Nombre entier attendu (reçu « {input} »)."),
@@ -241,7 +241,7 @@ def translate_validation_error(exc: ValidationError, model: type[BaseModel]) -> 
             problemes.append(Probleme(code, chemin, gabarit.format(input=erreur.get("input"),
                                                                   **erreur.get("ctx", {}))))
         elif type_ in {"amount", "date", "characters", "empty"}:
-            problemes.append(Probleme(type_, chemin, erreur["msg"]))
+            problemes.append(Probleme(cast(CodeRegle, type_), chemin, erreur["msg"]))
         else:
             problemes.append(Probleme("type", chemin, f"Valeur invalide (« {erreur.get('input')} »)."))
     return [p for p in problemes if not (p.code == "missing" and p.chemin in expliques)]

@@ -1,0 +1,207 @@
+"""The variables each document's clauses read: one typed context per kind of document, built once.
+
+The context holds the input models, the computed budget or schedule, the program's fixed terms, and the few
+phrasings derived from inputs (the Préfet's title, the groups of partners that sign on their own, article
+numbers). ``clauses/README.md`` lists every variable with its meaning and an example.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypedDict
+
+from alize_docs.assembly.tables import Appui, schedule_table, tableau_competences, tableau_financement
+from alize_docs.clauses.library import ClauseLibrary
+from alize_docs.document import Table
+from alize_docs.domain.budget import Budget, budget_territoire
+from alize_docs.domain.echeancier import Echeance, echeancier
+from alize_docs.domain.models import (
+    Astrees,
+    AvanceRemboursable,
+    Beneficiaire,
+    Cdc,
+    ComiteAgrement,
+    Cooperation,
+    DecisionComite,
+    Etat,
+    Operateur,
+    Partenaire,
+    PresidentComite,
+    PretBonifie,
+    Projet,
+    Signature,
+    Territoire,
+)
+from alize_docs.domain.models import Dispositif as DispositifModele
+from alize_docs.domain.programme import (
+    CONTRIBUTION_ASTREES_ANNUELLE,
+    DUREE_ANNEES,
+    MAJORITES,
+    PLAFOND_CDC,
+    VALORISATION_JOUR,
+)
+from alize_docs.formatting import NBSP, de
+
+__all__ = ["ContexteCooperation", "ContexteTerritoire", "ProgrammeTermes", "contexte_cooperation",
+           "contexte_territoire", "cooperation_context", "nom_dispositif", "territory_context"]
+
+
+@dataclass(frozen=True)
+class ProgrammeTermes:
+    """The program's fixed figures as clauses read them."""
+
+    duree_annees: int = DUREE_ANNEES
+    valorisation_jour: Decimal = VALORISATION_JOUR
+    contribution_astrees_annuelle: Decimal = CONTRIBUTION_ASTREES_ANNUELLE
+    contribution_astrees_totale: Decimal = CONTRIBUTION_ASTREES_ANNUELLE * DUREE_ANNEES
+    plafond_cdc: Decimal = PLAFOND_CDC * 100
+
+
+def nom_dispositif(territoire: Territoire) -> str:
+    return f"ALIZÉ®{NBSP}{territoire.dispositif.nom}"
+
+
+class ContexteTerritoire(TypedDict):
+    """The variables of the convention's and the annexes' clauses."""
+
+    dispositif: DispositifModele
+    signature: Signature
+    etat: Etat
+    cdc: Cdc
+    astrees: Astrees
+    operateur: Operateur
+    comite_agrement: ComiteAgrement
+    partenaires: list[Partenaire]
+    entreprises: list[Partenaire]
+    collectivites: list[Partenaire]
+    organismes: list[Partenaire]
+    partenaires_etat: list[Partenaire]
+    president_entreprise: Partenaire | None
+    renouvellement: bool
+    alize: str
+    budget: Budget
+    valorisation_totale: Decimal
+    part_cdc: Decimal
+    programme: ProgrammeTermes
+    qualite_prefet: str
+    qualite_directeur_cdc: str
+
+
+class ContexteCooperation(TypedDict):
+    """The variables of a cooperation agreement's clauses."""
+
+    cooperation: Cooperation
+    beneficiaire: Beneficiaire
+    projet: Projet
+    comite: DecisionComite
+    avance: AvanceRemboursable | None
+    pret: PretBonifie | None
+    signature: Signature
+    pret_partenaire: Partenaire | None
+    convention: Signature
+    operateur: Operateur
+    president: PresidentComite
+    president_entreprise: Partenaire
+    alize: str
+    programme: ProgrammeTermes
+    appuis: list[Appui]
+    entreprises_competences: list[Partenaire]
+    mandataire: Partenaire
+    mandataire_fournit_competences: bool
+    jours_total: int
+    valorisation_totale: Decimal
+    echeances: tuple[Echeance, ...]
+    num: dict[str, int | None]
+    majorite: str
+    exemplaires: int
+
+
+def contexte_territoire(territoire: Territoire) -> ContexteTerritoire:
+    """Return the variables the convention's and the annexes' clauses may use."""
+    t = territoire
+    budget = budget_territoire(t)
+    propres = [p for p in t.partenaires if p.represente_par is None]
+    prefet, directeur = t.etat.prefet, t.cdc.directeur
+    return ContexteTerritoire(**{
+        "dispositif": t.dispositif,
+        "signature": t.signature,
+        "etat": t.etat,
+        "cdc": t.cdc,
+        "astrees": t.astrees,
+        "operateur": t.operateur,
+        "comite_agrement": t.comite_agrement,
+        "partenaires": t.partenaires,
+        "entreprises": [p for p in propres if p.categorie == "entreprise"],
+        "collectivites": [p for p in propres if p.categorie == "collectivite"],
+        "organismes": [p for p in propres if p.categorie == "organisme"],
+        "partenaires_etat": [p for p in t.partenaires if p.represente_par == "etat"],
+        "president_entreprise": t.partenaire(t.comite_agrement.president.partenaire),
+        "renouvellement": t.dispositif.nature == "renouvellement",
+        "alize": nom_dispositif(t),
+        "budget": budget,
+        "valorisation_totale": sum(budget.valorisation(), Decimal(0)),
+        "part_cdc": (budget.dotation_cdc * 100 / budget.autres_dotations).quantize(Decimal("0.1"))
+        if budget.autres_dotations else Decimal(0),
+        "programme": ProgrammeTermes(),
+        "qualite_prefet": prefet.qualite or (
+            f"{'Préfète' if prefet.civilite == 'Madame' else 'Préfet'} {de(t.dispositif.departement)}"),
+        "qualite_directeur_cdc": directeur.qualite or (
+            "Directrice régionale" if directeur.civilite == "Madame" else "Directeur régional"),
+    })
+
+
+def contexte_cooperation(cooperation: Cooperation, territoire: Territoire, library: ClauseLibrary
+                         ) -> tuple[ContexteCooperation, dict[str, Table]]:
+    """Return the variables and the tables of a cooperation agreement's clauses."""
+    c, t = cooperation, territoire
+    appuis = [Appui(_partner(t, a.partenaire), a.intervenant, a.domaine, a.jours) for a in c.appui_competences]
+    entreprises = list({a.partenaire.id: a.partenaire for a in appuis}.values())
+    mandataire = _partner(t, c.mandataire)
+    avance = c.avance_remboursable
+    echeances = echeancier(avance.montant, avance.duree_mois, avance.differe_mois, avance.periodicite,
+                           avance.date_versement) if avance else ()
+    numeros = _article_numbers(avance is not None or c.pret_bonifie is not None, avance is not None)
+    signataires = 2 + len(entreprises) + (mandataire not in entreprises)
+    contexte = ContexteCooperation(**{
+        "cooperation": c, "beneficiaire": c.beneficiaire, "projet": c.projet, "comite": c.comite,
+        "avance": avance, "pret": c.pret_bonifie, "signature": c.signature,
+        "pret_partenaire": _partner(t, c.pret_bonifie.partenaire) if c.pret_bonifie else None,
+        "convention": t.signature, "operateur": t.operateur, "president": t.comite_agrement.president,
+        "president_entreprise": _partner(t, t.comite_agrement.president.partenaire),
+        "alize": nom_dispositif(t), "programme": ProgrammeTermes(),
+        "appuis": appuis, "entreprises_competences": entreprises, "mandataire": mandataire,
+        "mandataire_fournit_competences": mandataire in entreprises,
+        "jours_total": sum(a.jours for a in appuis),
+        "valorisation_totale": sum((a.valorisation for a in appuis), Decimal(0)),
+        "echeances": echeances, "num": numeros,
+        "majorite": MAJORITES[library.modele(t.modele).majorite],
+        "exemplaires": signataires + 1,
+    })
+    tables = {"competences": tableau_competences(appuis), "financement": tableau_financement(c)}
+    if echeances:
+        tables["echeancier"] = schedule_table(echeances)
+    return contexte, tables
+
+
+def _partner(territoire: Territoire, ident: str) -> Partenaire:
+    partenaire = territoire.partenaire(ident)
+    if partenaire is None:  # validation refuses such a file before assembly
+        raise KeyError(ident)
+    return partenaire
+
+
+def _article_numbers(appui_financier: bool, avance: bool) -> dict[str, int | None]:
+    ordre = ["objet", "projet", "competences"] + (["avance"] if appui_financier else []) + (
+        ["echeancier"] if avance else []) + ["mandataire", "engagements", "duree"]
+    numeros: dict[str, int | None] = {"avance": None, "echeancier": None}
+    numeros.update({nom: i for i, nom in enumerate(ordre, start=1)})
+    return numeros
+
+
+
+
+territory_context = contexte_territoire
+"""Deprecated alias of :func:`contexte_territoire` (removed in the next release)."""
+cooperation_context = contexte_cooperation
+"""Deprecated alias of :func:`contexte_cooperation` (removed in the next release)."""

@@ -1,0 +1,66 @@
+"""The program's fixed terms, read from ``programme.toml`` beside this file, and the names of its documents.
+
+Figures no territory may change (the README's « Rules »): they live in data so that a reviewer reads them in one
+place; this module only types them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from importlib import resources
+from typing import Literal, get_args
+
+from alize_docs.document import DocumentKind
+
+__all__ = ["AVANCE_DIFFERE_MAX_MOIS", "AVANCE_DUREE_MAX_MOIS", "CONTRIBUTION_ASTREES_ANNUELLE", "DOCUMENTS",
+           "DUREE_ANNEES", "MAJORITES", "PLAFOND_CDC", "PME", "VALORISATION_JOUR", "DocumentKind", "Majorite", "Pme"]
+
+_TERMES = tomllib.loads(resources.files(__package__).joinpath("programme.toml").read_text(encoding="utf-8"))
+
+DUREE_ANNEES: int = _TERMES["convention"]["duree_annees"]
+"""The convention runs three years from its signature (model, art. 8)."""
+
+VALORISATION_JOUR = Decimal(_TERMES["convention"]["valorisation_jour"])
+"""A day of skills support is valued at 700 € (model, art. 4)."""
+
+CONTRIBUTION_ASTREES_ANNUELLE = Decimal(_TERMES["convention"]["contribution_astrees_annuelle"])
+"""ASTREES receives 3 000 € a year, 9 000 € over the convention (model, art. 7)."""
+
+PLAFOND_CDC = Decimal(_TERMES["convention"]["plafond_cdc"])
+"""The CDC may endow the advances fund up to 20 % of the other endowments to it (model, art. 4)."""
+
+AVANCE_DUREE_MAX_MOIS: int = _TERMES["avance"]["duree_max_mois"]
+AVANCE_DIFFERE_MAX_MOIS: int = _TERMES["avance"]["differe_max_mois"]
+"""An advance lasts at most 3 years, with a deferral of 0 to 6 months, at 0 % (model, art. 6.2)."""
+
+
+class Pme:
+    """The limits of an SME as the model's art. 6.1 states them."""
+
+    effectif_max: int = _TERMES["pme"]["effectif_max"]
+    chiffre_affaires_max = Decimal(_TERMES["pme"]["chiffre_affaires_max"])
+    total_bilan_max = Decimal(_TERMES["pme"]["total_bilan_max"])
+    detention_max = Decimal(_TERMES["pme"]["detention_max_pourcent"])
+
+
+PME = Pme()
+
+Majorite = Literal["deux-tiers-des-presents", "majorite-des-entreprises"]
+"""The comité d'agrément's decision rules a model may name (``parametres.majorite_comite``)."""
+
+MAJORITES: dict[Majorite, str] = dict(_TERMES["majorites"])
+"""Each decision rule as the documents word it."""
+assert set(MAJORITES) == set(get_args(Majorite)), "programme.toml and Majorite disagree"
+
+DOCUMENTS: dict[DocumentKind, str] = {
+    "convention-partenariat": "Convention de partenariat",
+    "annexe-1-budget": "Annexe 1 — Budget prévisionnel",
+    "annexe-2-cahier-des-charges": "Annexe 2 — Cahier des charges",
+    "annexe-3-operateur-local": "Annexe 3 — Convention d'opérateur local",
+    "cooperation": "Convention de coopération et développement",
+}
+"""Each document the library writes, by kind, with its title; the territory's four come first, in order."""
+
+DOCUMENTS_TERRITOIRE: tuple[DocumentKind, ...] = tuple(DOCUMENTS)[:4]
+"""The documents of a territory's dossier, in signing order."""

@@ -1,0 +1,225 @@
+"""Word rendering: an assembled document laid out on a Word template.
+
+:func:`render_docx` fills the template's own fields (header, footer, properties) with docxtpl in a
+sandbox with escaping on, then appends the assembled blocks (:mod:`alize_docs.render.wordml`) as literal
+runs — a user's text is never seen by a template engine there. The package is written by
+:mod:`alize_docs.render.package` with fixed timestamps and properties dated from the document, so the same
+input gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import functools
+import io
+from collections.abc import MutableMapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import docx
+import jinja2
+from docx.document import Document as WordDocument
+from docx.enum.section import WD_SECTION
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.section import Section, _Footer, _Header
+from docx.shared import Length
+from docx.text.paragraph import Paragraph as WordParagraph
+from docxtpl import DocxTemplate
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from lxml import etree
+
+from alize_docs.document import AssembledDocument
+from alize_docs.errors import RenderError
+from alize_docs.render.package import package_bytes
+from alize_docs.render.provenance import Provenance, add_custom_properties, provenance, read_provenance
+from alize_docs.render.wordml import blocks_xml
+
+__all__ = ["WORD_STYLES", "core_property", "document_properties", "fill_template", "render_bundle", "render_docx",
+           "style_ids", "styled", "usable_width"]
+
+WORD_STYLES = {
+    "title": "Title",
+    "subtitle": "Subtitle",
+    "heading1": "Heading 1",
+    "heading2": "Heading 2",
+    "heading3": "Heading 3",
+    "body": "Normal",
+    "center": "Centré",
+    "bullet1": "List Bullet",
+    "bullet2": "List Bullet 2",
+    "signature": "Signature ALIZÉ",
+    "table": "Tableau ALIZÉ",
+    "grid": "Table Grid",
+}
+"""Our block styles and the Word styles a template must define for them."""
+
+
+def render_docx(document: AssembledDocument, template: Path) -> bytes:
+    """Return the .docx bytes of *document* laid out on *template*."""
+    word = _open_template(template, document)
+    _add_blocks(word, document)
+    _properties(word, document, provenance(document))
+    return package_bytes(word)
+
+
+def render_bundle(documents: Sequence[AssembledDocument], template: Path, title: str) -> bytes:
+    """Return one .docx holding *documents* in order: a section each, with its own header and page numbers."""
+    # docxtpl swaps the rendered header and footer parts behind python-docx's cache of related parts:
+    # reopen the filled template so that editing headers and footers edits the parts that get saved.
+    tampon = io.BytesIO()
+    _open_template(template, documents[0]).save(tampon)
+    word = docx.Document(tampon)
+    entete = copy.deepcopy(word.sections[0].header._element)
+    pied = copy.deepcopy(word.sections[0].footer._element)
+    for i, document in enumerate(documents):
+        if i:
+            section = word.add_section(WD_SECTION.NEW_PAGE)
+            _replace_story(section.header, entete, f"{document.short_title}\t{document.header}")
+            _replace_story(section.footer, pied, None)
+        _add_blocks(word, document)
+    for section in word.sections:
+        _restart_page_numbers(section)
+        for champ in section.footer._element.iter(qn("w:fldSimple")):
+            if champ.get(qn("w:instr")).strip() == "NUMPAGES":
+                champ.set(qn("w:instr"), " SECTIONPAGES ")
+    ensemble = dataclasses.replace(documents[0], kind="dossier-signature", title=title, short_title=title,
+                                   clauses=tuple(c for d in documents for c in d.clauses))
+    _properties(word, ensemble, provenance(ensemble, tuple(d.kind for d in documents)))
+    return package_bytes(word)
+
+
+def _open_template(template: Path, document: AssembledDocument) -> WordDocument:
+    return fill_template(template, {"entete": document.header, "titre": document.title,
+                                     "titre_court": document.short_title})
+
+
+class _TemplateEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox docxtpl fills a template's fields in, compiling each distinct XML source once: docxtpl
+    hands it the same parts for every document made from one template."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._compilees: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source: str | jinja2.nodes.Template, globals: MutableMapping[str, Any] | None = None,
+                    template_class: type[jinja2.Template] | None = None) -> jinja2.Template:
+        if not isinstance(source, str) or globals is not None or template_class is not None:
+            return super().from_string(source, globals, template_class)
+        if source not in self._compilees:
+            if len(self._compilees) >= 64:  # a long batch with many user templates: start afresh
+                self._compilees.clear()
+            self._compilees[source] = super().from_string(source)
+        return self._compilees[source]
+
+
+@functools.lru_cache(maxsize=1)
+def _template_environment() -> jinja2.Environment:
+    return _TemplateEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+def fill_template(template: Path, champs: dict[str, str]) -> WordDocument:
+    """Return *template* with its own fields filled from *champs*, checked to define our styles."""
+    try:
+        gabarit = DocxTemplate(str(template))
+        gabarit.render(champs, jinja_env=_template_environment(), autoescape=True)
+    except (jinja2.TemplateError, OSError, KeyError, ValueError) as exc:
+        raise RenderError(f"gabarit Word {template.name} inutilisable : {exc}") from exc
+    word: WordDocument = gabarit.docx
+    noms = {st.name for st in word.styles}
+    missing = [s for s in WORD_STYLES.values() if s not in noms]
+    if missing:
+        raise RenderError(f"le gabarit {template.name} ne définit pas les styles : {', '.join(missing)}")
+    return word
+
+
+def _replace_story(partie: _Header | _Footer, modele: etree._Element, texte: str | None) -> None:
+    """Give a section its own header or footer: a copy of the first section's, with *texte* if given."""
+    partie.is_linked_to_previous = False
+    element = partie._element
+    for enfant in list(element):
+        element.remove(enfant)
+    for enfant in copy.deepcopy(modele):
+        element.append(enfant)
+    if texte is not None:
+        paragraphe = partie.paragraphs[0]
+        for run in list(paragraphe.runs):
+            run._r.getparent().remove(run._r)
+        paragraphe.add_run(texte)
+
+
+def _restart_page_numbers(section: Section) -> None:
+    sect_pr = section._sectPr
+    for ancien in sect_pr.findall(qn("w:pgNumType")):
+        sect_pr.remove(ancien)
+    numerotation = OxmlElement("w:pgNumType")
+    numerotation.set(qn("w:start"), "1")
+    suivant = sect_pr.find(qn("w:cols"))
+    if suivant is not None:
+        suivant.addprevious(numerotation)
+    else:
+        sect_pr.append(numerotation)
+
+
+
+def style_ids(word: WordDocument) -> dict[str, str]:
+    """Return the style id of each of our block styles, looked up once (python-docx scans every style by name
+    at each paragraph otherwise: three quarters of the rendering time)."""
+    return {cle: word.styles[nom].style_id for cle, nom in WORD_STYLES.items()}
+
+
+def styled(paragraphe: WordParagraph, style_id: str) -> WordParagraph:
+    """Return *paragraphe* given the style *style_id*."""
+    paragraphe._p.style = style_id
+    return paragraphe
+
+
+def usable_width(word: WordDocument) -> float:
+    """Return the width between the first section's margins, in centimetres to the millimetre (a user's
+    template may have other margins or another paper size)."""
+    section = word.sections[0]
+    largeur = (section.page_width or Length(0)) - (section.left_margin or Length(0)) - (
+        section.right_margin or Length(0))
+    return round(largeur / 360000, 1)
+
+
+def _add_blocks(word: WordDocument, document: AssembledDocument) -> None:
+    """Append the document's blocks to the body, written as WordprocessingML and parsed once."""
+    corps = word.element.body
+    fin = corps.sectPr
+    xml = blocks_xml(document.blocks, style_ids(word), usable_width(word))
+    for element in parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>"):
+        if fin is not None:
+            fin.addprevious(element)
+        else:
+            corps.append(element)
+
+
+def _properties(word: WordDocument, document: AssembledDocument, origine: Provenance) -> None:
+    proprietes = word.core_properties
+    moment = dt.datetime.combine(document.date, dt.time(), tzinfo=dt.UTC).replace(tzinfo=None)
+    proprietes.title = core_property(document.title)
+    proprietes.subject = core_property(document.subject)
+    proprietes.author = core_property(document.author)
+    proprietes.last_modified_by = "alize-docs"
+    proprietes.created = proprietes.modified = moment
+    proprietes.last_printed = moment
+    proprietes.revision = 1
+    proprietes.keywords = f"ALIZÉ® ; modèle {document.modele}"
+    proprietes.comments = f"Produit par alize-docs à partir du modèle {document.modele}."
+    proprietes.language = "fr-FR"
+    add_custom_properties(word, origine)
+
+
+def core_property(texte: str) -> str:
+    """Return *texte* fit for a core property (255 characters at most); the document holds it whole."""
+    return texte if len(texte) <= 255 else texte[:254] + "…"
+
+
+def document_properties(donnees: bytes) -> tuple[dict[str, str], Provenance | None]:
+    """Return a .docx's title, subject and author, and its provenance."""
+    proprietes = docx.Document(io.BytesIO(donnees)).core_properties
+    return ({"title": proprietes.title or "", "subject": proprietes.subject or "", "author": proprietes.author or ""},
+            read_provenance(donnees))

@@ -1,0 +1,112 @@
+"""Provenance: what a document records of its making, written and read by this module alone.
+
+A generated .docx keeps it in its custom properties (``alize:document``, ``alize:clause-01``…), a PDF in
+its metadata (``/Alize_document``…). Everything else handles a :class:`Provenance`, never those strings.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from docx.document import Document as WordDocument
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from lxml import etree
+
+from alize_docs._version import __version__
+from alize_docs.document import AssembledDocument, ClauseUse
+from alize_docs.render.package import SAFE_XML
+
+__all__ = ["PDF_PREFIX", "Provenance", "add_custom_properties", "provenance", "read_provenance"]
+
+PDF_PREFIX = "/Alize_"
+"""PDF metadata keys of the provenance: ``/Alize_modele``, ``/Alize_clause-01``… (``alize:…`` in a .docx)."""
+
+_DOCX_PREFIX = "alize:"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The model, tool, input digest and clause versions (with their hashes) a document was built from."""
+
+    document: str
+    modele: str
+    outil: str
+    donnees_sha256: str
+    clauses: tuple[ClauseUse, ...] = ()
+    documents: tuple[str, ...] = ()  # the pieces of a signing bundle, in order
+
+    def properties(self) -> dict[str, str]:
+        """Return the provenance as the .docx records it (``alize:…`` keys, in a fixed order)."""
+        valeurs = {"alize:document": self.document, "alize:modele": self.modele, "alize:outil": self.outil,
+                   "alize:donnees-sha256": self.donnees_sha256}
+        for i, clause in enumerate(self.clauses, start=1):
+            valeurs[f"alize:clause-{i:02d}"] = f"{clause.ref} sha256:{clause.sha256}"
+        if self.documents:
+            valeurs["alize:documents"] = ", ".join(self.documents)
+        return valeurs
+
+    def pdf_metadata(self) -> dict[str, str]:
+        """Return the provenance as PDF metadata keys (``/Alize_…``)."""
+        return {PDF_PREFIX + cle.removeprefix(_DOCX_PREFIX): valeur for cle, valeur in self.properties().items()}
+
+    def uses(self, reference: str) -> bool:
+        """Tell whether the document was built from the clause version *reference* (``id@version``)."""
+        return any(c.ref == reference for c in self.clauses)
+
+    @classmethod
+    def from_properties(cls, valeurs: Mapping[str, str]) -> Provenance | None:
+        """Return the provenance recorded under ``alize:…`` or ``/Alize_…`` keys, or None if there is none."""
+        propres = {cle.replace(PDF_PREFIX, _DOCX_PREFIX, 1): v for cle, v in valeurs.items()}
+        if "alize:document" not in propres:
+            return None
+        clauses = []
+        for cle in sorted(k for k in propres if k.startswith("alize:clause-")):
+            ref, _, empreinte = propres[cle].partition(" sha256:")
+            ident, _, version = ref.partition("@")
+            clauses.append(ClauseUse(ident, version, empreinte))
+        documents = tuple(d for d in propres.get("alize:documents", "").split(", ") if d)
+        return cls(propres["alize:document"], propres.get("alize:modele", ""), propres.get("alize:outil", ""),
+                   propres.get("alize:donnees-sha256", ""), tuple(clauses), documents)
+
+
+def provenance(document: AssembledDocument, documents: tuple[str, ...] = ()) -> Provenance:
+    """Return the provenance of *document* (*documents*: the pieces, for a signing bundle)."""
+    return Provenance(document.kind, document.modele, f"alize-docs {__version__}", document.input_sha256,
+                      document.clauses, documents)
+
+
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_CUSTOM_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def add_custom_properties(word: WordDocument, origine: Provenance) -> None:
+    """Add *origine* to the package as its custom properties part."""
+    racine = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+    for pid, (nom, valeur) in enumerate(origine.properties().items(), start=2):
+        propriete = etree.SubElement(racine, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(pid), name=nom)
+        etree.SubElement(propriete, f"{{{_VT_NS}}}lpwstr").text = valeur
+    blob = etree.tostring(racine, xml_declaration=True, encoding="UTF-8", standalone=True)
+    paquet = word.part.package
+    part = Part(PackURI("/docProps/custom.xml"), _CUSTOM_CT, blob, paquet)
+    paquet.relate_to(part, _CUSTOM_RT)
+
+
+def custom_properties(donnees: bytes) -> dict[str, str]:
+    """Return the custom properties a .docx records (empty if it has none)."""
+    paquet = zipfile.ZipFile(io.BytesIO(donnees))
+    if "docProps/custom.xml" not in paquet.namelist():
+        return {}
+    racine = etree.fromstring(paquet.read("docProps/custom.xml"), SAFE_XML)
+    return {p.get("name"): "".join(p.itertext()) for p in racine.iter(f"{{{_CUSTOM_NS}}}property")}
+
+
+def read_provenance(donnees: bytes) -> Provenance | None:
+    """Return the provenance a .docx records, or None if it is not one of ours."""
+    return Provenance.from_properties(custom_properties(donnees))

@@ -1,0 +1,85 @@
+"""Blanks: the model's ``.....``, ``XXX``, ``X``/``Y``, drafting notes and « à compléter » left in a text.
+
+Run on every value a user typed (rule ``blanks``) and on every assembled document before it is rendered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pydantic import BaseModel
+
+from alize_docs.errors import Chemin, InvalidInput, Probleme, ValidationReport
+
+__all__ = ["BLANKS", "blank_problems", "check_no_blanks", "find_blanks"]
+
+
+BLANKS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\.{4,}|…{2,}|_{3,}"), "des pointillés (un blanc à remplir)"),
+    (re.compile(r"XXX|(?<![\w'’-])[XY](?![\w'’-])"), "un blanc « XXX », « X » ou « Y » du modèle"),
+    (re.compile(r"\[[^\]]*\]"), "une note entre crochets (note de rédaction)"),
+    (re.compile("[\ue000-\uf8ff]"), "un marqueur interne de mise en forme (erreur de clause)"),
+    (re.compile(r"(?i:à compléter|a completer)|\(\s*\?\s*\)|Madame/Monsieur"), "un texte à compléter"),
+    (re.compile(r"\((?i:en cas de|lister|bassins présentant)"), "une note de rédaction du modèle"),
+)
+"""Patterns that betray a blank or a drafting note left in a text, with what they mean in French."""
+
+
+_GARDES = (("....", "……", "___"), ("X", "Y"), ("[",), None, ("ompl", "OMPL", "?", "Madame/"), ("(",))
+"""For each pattern of BLANKS, substrings one of which must be in a text for the pattern to be worth running
+(None: always run); a plain substring test is a hundred times cheaper than a regex scan of a whole document."""
+
+
+def find_blanks(texte: str) -> str | None:
+    """Return the French description of the first blank found in *texte*, or None.
+
+    >>> find_blanks("Fait à ....., le")
+    'des pointillés (un blanc à remplir)'
+    >>> find_blanks("sur le territoire de XXX") is None, find_blanks("SIDE, Toul") is None
+    (False, True)
+    """
+    for (motif, description), gardes in zip(BLANKS, _GARDES, strict=True):
+        if (gardes is None or any(g in texte for g in gardes)) and motif.search(texte):
+            return description
+    return None
+
+
+def blank_problems(modele: BaseModel) -> Iterator[Probleme]:
+    """Yield a ``blanks`` problem for every text of *modele* that is a blank or a drafting note."""
+    textes = list(_strings(modele, ()))
+    if find_blanks("\n".join(texte for _, texte in textes)) is None:  # the usual case: one search
+        return
+    for chemin, texte in textes:
+        if (trouve := find_blanks(texte)) is not None:
+            yield Probleme("blanks", chemin, f"Le texte contient {trouve} : « {_extrait(texte)} ». "
+                                             "Remplacez-le par la valeur définitive.")
+
+
+def _strings(valeur: object, chemin: Chemin) -> Iterator[tuple[Chemin, str]]:
+    if isinstance(valeur, str):
+        yield chemin, valeur
+    elif isinstance(valeur, BaseModel):
+        for nom in type(valeur).model_fields:
+            yield from _strings(getattr(valeur, nom), (*chemin, nom))
+    elif isinstance(valeur, list):
+        for i, element in enumerate(valeur):
+            yield from _strings(element, (*chemin, i))
+
+
+def _extrait(texte: str, taille: int = 60) -> str:
+    return texte if len(texte) <= taille else texte[: taille - 1] + "…"
+
+
+def check_no_blanks(source: str, textes: list[str]) -> None:
+    """Raise :class:`InvalidInput` (rule ``blanks``) if any text still holds a blank or drafting note."""
+    if find_blanks("\n".join(textes)) is None:  # the usual case: one search over the whole document
+        return
+    problemes = []
+    for texte in textes:
+        if (trouve := find_blanks(texte)) is not None:
+            extrait = texte if len(texte) < 80 else texte[:79] + "…"
+            problemes.append(Probleme("blanks", ("document",), f"Le document produit contient {trouve} : "
+                                                               f"« {extrait} »."))
+    if problemes:
+        raise InvalidInput(ValidationReport(source, tuple(problemes)))
