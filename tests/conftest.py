@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import os
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,7 @@ import pytest
 import yaml
 
 from alize_docs.clauses.library import ClauseLibrary
+from alize_docs.cli import main
 from alize_docs.inputs.yaml import read_yaml
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -70,3 +74,29 @@ def libreoffice() -> str:
             pytest.fail("LibreOffice est requis en CI (.ci/run l'installe)")
         pytest.skip("LibreOffice (soffice) n'est pas installé : apt-get install libreoffice-writer-nogui")
     return binaire
+
+
+@dataclass(frozen=True)
+class Sortie:
+    """What a command printed and returned, as a person at a terminal sees it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*arguments: str | Path, cwd: Path | None = None) -> Sortie:
+    """Run ``alize-docs ARGUMENTS`` in this process (``main(argv)``), capturing what it prints."""
+    sortie, erreurs = io.StringIO(), io.StringIO()
+    ici = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(sortie), contextlib.redirect_stderr(erreurs):
+            try:
+                code = main([str(a) for a in arguments])
+            except SystemExit as exc:  # argparse's own exits (--help, usage errors)
+                code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        os.chdir(ici)
+    return Sortie(code, sortie.getvalue(), erreurs.getvalue())

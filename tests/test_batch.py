@@ -25,7 +25,7 @@ import alize_docs
 from alize_docs.batch import MANIFESTE, RAPPORT, run_batch
 from alize_docs.inputs.workbook import COLONNES, write_template
 
-from .conftest import FIXTURES, TERRITOIRE
+from .conftest import FIXTURES, TERRITOIRE, run_cli
 
 COMMANDE = [sys.executable, "-m", "alize_docs"]
 COOPERATION = FIXTURES / "cooperation-menuiseries-du-toulois.yaml"
@@ -128,15 +128,13 @@ def test_folder_names_built_from_inputs_stay_inside_the_output(tmp_path: Path, n
 
 
 def test_cli_batch_exit_codes_and_report(source: Path, tmp_path: Path) -> None:
-    resultat = subprocess.run([*COMMANDE, "lot", str(source), "-o", str(tmp_path / "out"), "--jobs", "2"],
-                              capture_output=True, text=True, timeout=300)
+    resultat = run_cli("lot", str(source), "-o", str(tmp_path / "out"), "--jobs", "2")
     assert resultat.returncode == 1
     assert "5 élément(s) : 3 écrit(s), 0 inchangé(s), 2 invalide(s), 0 en échec." in resultat.stdout
     assert "[amount] ligne" in resultat.stdout and "Traceback" not in resultat.stderr
     (source / "casse.yaml").unlink()
     (source / "vide.yaml").unlink()
-    resultat = subprocess.run([*COMMANDE, "lot", str(source), "-o", str(tmp_path / "out")], capture_output=True,
-                              text=True, timeout=300)
+    resultat = run_cli("lot", str(source), "-o", str(tmp_path / "out"))
     assert resultat.returncode == 0 and "3 inchangé(s)" in resultat.stdout
 
 
@@ -167,8 +165,7 @@ def workbook(tmp_path: Path, lignes: list[dict[str, object]], epoque_1904: bool 
 
 
 def test_the_workbook_template_explains_every_column(tmp_path: Path) -> None:
-    resultat = subprocess.run([*COMMANDE, "modele-tableur", str(tmp_path / "modele.xlsx")], capture_output=True,
-                              text=True, check=True)
+    resultat = run_cli("modele-tableur", str(tmp_path / "modele.xlsx"))
     assert "écrit" in resultat.stdout
     classeur = load_workbook(tmp_path / "modele.xlsx")
     assert classeur.sheetnames == ["Conventions", "Colonnes"]
@@ -218,8 +215,7 @@ def test_the_1904_date_system_is_honoured(tmp_path: Path) -> None:
 
 def test_renewal_prepares_the_next_input_which_is_refused_until_completed(tmp_path: Path) -> None:
     nouveau = tmp_path / "toulinois-2013.yaml"
-    resultat = subprocess.run([*COMMANDE, "renouveler", str(TERRITOIRE), "--date", "2013-11-26", "-o", str(nouveau)],
-                              capture_output=True, text=True, check=True)
+    resultat = run_cli("renouveler", str(TERRITOIRE), "--date", "2013-11-26", "-o", str(nouveau))
     assert "Complétez premiers_resultats (ligne" in resultat.stdout
     rapport = alize_docs.check_file(nouveau)
     assert [(p.code, p.champ) for p in rapport.problemes] == [("blanks", "dispositif.premiers_resultats")]
@@ -240,8 +236,8 @@ def test_renewal_prepares_the_next_input_which_is_refused_until_completed(tmp_pa
 
 
 def test_renewal_refuses_an_earlier_date(tmp_path: Path) -> None:
-    resultat = subprocess.run([*COMMANDE, "renouveler", str(TERRITOIRE), "--date", "2009-01-01", "-o",
-                               str(tmp_path / "n.yaml")], capture_output=True, text=True)
+    resultat = run_cli("renouveler", str(TERRITOIRE), "--date", "2009-01-01", "-o",
+                               str(tmp_path / "n.yaml"))
     assert resultat.returncode == 2 and "doit suivre" in resultat.stderr and not (tmp_path / "n.yaml").exists()
 
 
@@ -274,8 +270,7 @@ def test_a_worker_killed_mid_batch_leaves_only_complete_files_and_a_rerun_finish
     assert lot.returncode == 1
     for document in sortie.rglob("*.docx"):
         docx.Document(str(document))  # every file left is complete
-    relance = subprocess.run([*COMMANDE, "lot", str(source), "-o", str(sortie)], capture_output=True, text=True,
-                             timeout=300)
+    relance = run_cli("lot", str(source), "-o", str(sortie))
     assert relance.returncode == 0, relance.stdout
     assert not list(sortie.rglob(".*.tmp"))
     assert len(list(sortie.rglob("*.docx"))) == 40 * 5
@@ -304,7 +299,6 @@ def test_ctrl_c_mid_batch_ends_cleanly_and_a_rerun_finishes(tmp_path: Path) -> N
         assert lot.returncode == 130 and "interrompu" in erreurs and "Traceback" not in erreurs
     for document in sortie.rglob("*.docx"):
         docx.Document(str(document))
-    relance = subprocess.run([*COMMANDE, "lot", str(source), "-o", str(sortie)], capture_output=True, text=True,
-                             timeout=300)
+    relance = run_cli("lot", str(source), "-o", str(sortie))
     assert relance.returncode == 0 and not list(sortie.rglob(".*.tmp"))
     assert len(list(sortie.rglob("*.docx"))) == 40 * 5

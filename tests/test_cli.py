@@ -12,14 +12,18 @@ from typing import Any
 import docx
 import pytest
 
-from .conftest import TERRITOIRE, set_path
+from .conftest import TERRITOIRE, run_cli, set_path
 
 COMMANDE = Path(sys.executable).parent / "alize-docs"
 
 
-def run(*arguments: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(COMMANDE), *map(str, arguments)], capture_output=True, text=True, timeout=120,
-                          cwd=cwd)
+run = run_cli  # in-process: main(argv); the installed script itself is tried once, below
+
+
+def test_the_installed_script_is_the_same_command() -> None:
+    resultat = subprocess.run([str(COMMANDE), "valider", str(TERRITOIRE)], capture_output=True, text=True,
+                              timeout=120)
+    assert resultat.returncode == 0 and resultat.stdout.strip() == f"{TERRITOIRE} : valide."
 
 
 def test_valider_accepts_the_example() -> None:

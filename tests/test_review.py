@@ -9,7 +9,6 @@ import io
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -28,10 +27,9 @@ from alize_docs.review.compare import clause_paragraphs, compare, terminal_text
 from alize_docs.review.library_check import check_library
 from alize_docs.review.redline import render_redline
 
-from .conftest import FIXTURES, TERRITOIRE, set_path
+from .conftest import FIXTURES, TERRITOIRE, run_cli, set_path
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-COMMANDE = [sys.executable, "-m", "alize_docs"]
 DATE = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
 
 
@@ -100,7 +98,7 @@ def test_the_cooperation_vote_follows_its_territorys_model(tmp_path: Path) -> No
 # --- the library as reviewers see it ---------------------------------------------------------------
 
 def test_clauses_lists_ids_versions_and_models() -> None:
-    sortie = subprocess.run([*COMMANDE, "clauses"], capture_output=True, text=True, check=True).stdout
+    sortie = run_cli("clauses").stdout
     bloc = sortie[sortie.index("partenariat/article-5-2-comite-agrement"):]
     assert bloc.splitlines()[:3] == ["partenariat/article-5-2-comite-agrement  —  Article 5.2 — Le comité d'agrément",
                                      "    @2008  (2008)", "    @2011  (2011)"]
@@ -110,7 +108,7 @@ def test_clauses_lists_ids_versions_and_models() -> None:
 
 def test_the_bundled_library_passes_its_check() -> None:
     assert check_library(ClauseLibrary()) == []
-    resultat = subprocess.run([*COMMANDE, "verifier-clauses"], capture_output=True, text=True)
+    resultat = run_cli("verifier-clauses")
     assert resultat.returncode == 0 and "aucun problème" in resultat.stdout
 
 
@@ -129,8 +127,7 @@ def test_the_check_catches_a_deleted_mandatory_term(tmp_path: Path) -> None:
                          "« à un taux de 0 % » (règle advance)",
                          "modeles@2011 : terme obligatoire absent du document convention-partenariat : "
                          "« à un taux de 0 % » (règle advance)"]
-    resultat = subprocess.run([*COMMANDE, "verifier-clauses", "--clauses", str(tmp_path / "clauses")],
-                              capture_output=True, text=True)
+    resultat = run_cli("verifier-clauses", "--clauses", str(tmp_path / "clauses"))
     assert resultat.returncode == 1 and "« à un taux de 0 % »" in resultat.stdout
 
 
@@ -158,8 +155,7 @@ def test_the_check_catches_syntax_errors_unknown_names_and_missing_metadata(tmp_
 # --- comparisons --------------------------------------------------------------------------------------
 
 def test_terminal_diff_is_word_level_plain_when_not_a_terminal() -> None:
-    resultat = subprocess.run([*COMMANDE, "comparer", "partenariat/article-5-2-comite-agrement@2008", "@2011"],
-                              capture_output=True, text=True, check=True)
+    resultat = run_cli("comparer", "partenariat/article-5-2-comite-agrement@2008", "@2011")
     assert "à la majorité des [-2/3 des membres-]{+représentants d'entreprise+} présents" in resultat.stdout
     assert "\x1b[" not in resultat.stdout
     assert "partenariat/article-5-2-comite-agrement : 2008 → 2011 : 4 mot(s) supprimé(s), 3 ajouté(s)" \
@@ -203,9 +199,8 @@ def test_redline_accept_all_gives_b_reject_all_gives_a(a: str, b: str) -> None:
 
 
 def test_libreoffice_sees_the_model_changes_as_tracked_changes(libreoffice: str, tmp_path: Path) -> None:
-    resultat = subprocess.run([*COMMANDE, "comparer", "2008", "2011", "-o", str(tmp_path / "redline.docx"),
-                               "--date", "2026-11-22", "--auteur", "Service juridique"],
-                              capture_output=True, text=True, timeout=120)
+    resultat = run_cli("comparer", "2008", "2011", "-o", str(tmp_path / "redline.docx"),
+                               "--date", "2026-11-22", "--auteur", "Service juridique")
     assert resultat.returncode == 0, resultat.stderr
     subprocess.run([libreoffice, f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}", "--headless",
                     "--convert-to", "odt", "--outdir", str(tmp_path), str(tmp_path / "redline.docx")],
@@ -228,9 +223,9 @@ def test_libreoffice_sees_the_model_changes_as_tracked_changes(libreoffice: str,
 def test_two_generated_documents_compare(conventions: dict[str, bytes], tmp_path: Path) -> None:
     for modele, donnees in conventions.items():
         (tmp_path / f"convention-{modele}.docx").write_bytes(donnees)
-    resultat = subprocess.run([*COMMANDE, "comparer", str(tmp_path / "convention-2008.docx"),
+    resultat = run_cli("comparer", str(tmp_path / "convention-2008.docx"),
                                str(tmp_path / "convention-2011.docx"), "-o", str(tmp_path / "r.docx"),
-                               "--date", "2026-11-22"], capture_output=True, text=True, timeout=120)
+                               "--date", "2026-11-22")
     assert resultat.returncode == 0, resultat.stderr
     assert "[-2/3 des membres-]{+représentants d'entreprise+}" in resultat.stdout
     lignes_b = [ligne for ligne in docx_text(conventions["2011"]).split("\n") if ligne.strip()]
@@ -240,7 +235,7 @@ def test_two_generated_documents_compare(conventions: dict[str, bytes], tmp_path
 
 
 def test_comparing_unknown_things_is_a_usage_error() -> None:
-    resultat = subprocess.run([*COMMANDE, "comparer", "2008", "1999"], capture_output=True, text=True)
+    resultat = run_cli("comparer", "2008", "1999")
     assert resultat.returncode == 2 and "je ne sais pas comparer" in resultat.stderr
 
 
@@ -249,13 +244,11 @@ def test_comparing_unknown_things_is_a_usage_error() -> None:
 def test_inspecter_shows_what_a_document_was_built_from(tmp_path: Path) -> None:
     alize_docs.generate(TERRITOIRE, tmp_path)
     shutil.copy(TERRITOIRE, tmp_path / "autre.yaml")
-    resultat = subprocess.run([*COMMANDE, "inspecter", str(tmp_path / "annexe-1-budget-toulinois.docx")],
-                              capture_output=True, text=True, check=True)
+    resultat = run_cli("inspecter", str(tmp_path / "annexe-1-budget-toulinois.docx"))
     lignes = resultat.stdout.splitlines()
     assert lignes[:2] == ["document : annexe-1-budget", "modele : 2008"]
     assert re.fullmatch(r"clause-01 : annexe1/budget@2008 sha256:[0-9a-f]{64}", lignes[4])
-    trouves = subprocess.run([*COMMANDE, "inspecter", str(tmp_path), "--clause", "partenariat/signatures@2008"],
-                             capture_output=True, text=True, check=True).stdout.split()
+    trouves = run_cli("inspecter", str(tmp_path), "--clause", "partenariat/signatures@2008").stdout.split()
     assert [Path(t).name for t in trouves] == ["annexe-3-operateur-local-toulinois.docx",
                                                "convention-partenariat-toulinois.docx",
                                                "dossier-signature-toulinois.docx"]
@@ -272,7 +265,7 @@ def test_inspecting_a_foreign_file_says_so(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("Un document quelconque.")
     document.save(str(tmp_path / "autre.docx"))
-    resultat = subprocess.run([*COMMANDE, "inspecter", str(tmp_path / "autre.docx")], capture_output=True, text=True)
+    resultat = run_cli("inspecter", str(tmp_path / "autre.docx"))
     assert resultat.returncode == 1 and "aucune trace d'alize-docs" in resultat.stdout
 
 
