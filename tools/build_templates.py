@@ -70,6 +70,27 @@ def _dash_bullets(document: docx.Document) -> None:
             niveau.remove(rpr)
 
 
+def _settings(document: docx.Document) -> None:
+    """Make python-docx's settings.xml valid against ECMA-376 and French: ``w:zoom`` gets its required
+    ``w:percent``; the theme fonts, the decimal symbol and the list separator are those of fr-FR; ``m:smallFrac``
+    says ``off`` (the 1st edition's ST_OnOff has no ``0``); the proofing state, which claimed the spelling and
+    grammar of a text never checked were « clean », goes."""
+    reglages = document.settings.element
+    reglages.find(qn("w:zoom")).set(qn("w:percent"), "100")
+    etat = reglages.find(qn("w:proofState"))
+    if etat is not None:
+        reglages.remove(etat)
+    langues = reglages.find(qn("w:themeFontLang"))
+    for attribut in list(langues.attrib):
+        del langues.attrib[attribut]
+    langues.set(qn("w:val"), "fr-FR")
+    reglages.find(qn("w:decimalSymbol")).set(qn("w:val"), ",")
+    reglages.find(qn("w:listSeparator")).set(qn("w:val"), ";")
+    fraction = reglages.find(f"{qn('m:mathPr')}/{qn('m:smallFrac')}")
+    if fraction is not None:
+        fraction.set(qn("m:val"), "off")
+
+
 USED = {"Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Bullet 2",
         "Centré", "Signature ALIZÉ", "Tableau ALIZÉ", "Table Grid", "Header", "Footer"}
 
@@ -111,8 +132,10 @@ def build(pied: str) -> bytes:
         langue = OxmlElement("w:lang")
     langue.set(qn("w:val"), "fr-FR")
     langue.set(qn("w:eastAsia"), "fr-FR")
+    langue.set(qn("w:bidi"), "fr-FR")
     if langue.getparent() is None:
         defauts.append(langue)
+    _settings(document)
 
     _style(document, "Normal", taille=11)
     document.styles["Normal"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -168,6 +191,7 @@ def build(pied: str) -> bytes:
     proprietes = document.core_properties
     proprietes.author, proprietes.title, proprietes.comments = "alize-docs", "", ""
     proprietes.last_modified_by, proprietes.revision = "alize-docs", 1
+    proprietes.language = "fr-FR"
     tampon = io.BytesIO()
     document.save(tampon)
     return _slim_package(tampon.getvalue())
@@ -175,17 +199,28 @@ def build(pied: str) -> bytes:
 
 _INUTILES = {"docProps/thumbnail.jpeg": b"thumbnail", "word/stylesWithEffects.xml": b"stylesWithEffects"}
 
+# python-docx's default app.xml says « Microsoft Macintosh Word », 1 page, 0 words, template Normal.dotm: all
+# false of a generated document. Every element of the extended properties is optional (ECMA-376 Part 1,
+# §22.2); this names the application and claims no statistic it has not counted.
+_APP_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>alize-docs</Application><DocSecurity>0</DocSecurity></Properties>"
+)
+
 
 def _slim_package(donnees: bytes) -> bytes:
-    """Drop the default template's thumbnail (a picture of an empty page) and Word 2010's duplicate of the
-    styles (stylesWithEffects.xml, 400 kB nobody needs), with their relationships and content types."""
+    """Write an honest app.xml; drop the default template's thumbnail (a picture of an empty page) and Word
+    2010's duplicate of the styles (stylesWithEffects.xml, 400 kB nobody needs), with their relationships and
+    content types."""
     source = zipfile.ZipFile(io.BytesIO(donnees))
     sortie = io.BytesIO()
     with zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as cible:
         for info in source.infolist():
             if info.filename in _INUTILES:
                 continue
-            contenu = source.read(info.filename)
+            contenu = _APP_XML if info.filename == "docProps/app.xml" else source.read(info.filename)
             if info.filename.endswith(".rels") or info.filename == "[Content_Types].xml":
                 contenu = b"".join(
                     ligne for ligne in contenu.replace(b"><", b">\n<").split(b"\n")
