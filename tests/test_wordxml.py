@@ -24,9 +24,9 @@ import pytest
 from lxml import etree
 
 import alize_docs
-from alize_docs.clauses import ClauseLibrary
-from alize_docs.compare import compare
-from alize_docs.rendering import render_redline
+from alize_docs.clauses.library import ClauseLibrary
+from alize_docs.review.compare import compare
+from alize_docs.review.redline import render_redline
 
 from .conftest import FIXTURES
 
