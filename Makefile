@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help demo test bench lint templates clean
+.PHONY: help demo test test-fast bench lint templates clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -21,17 +21,19 @@ demo: $(STAMP) ## write the documents of the bundled example (territory and one 
 	$(BIN)/alize-docs generer fixtures/toulinois.yaml -o out/ $(PDF)
 	$(BIN)/alize-docs generer fixtures/cooperation-menuiseries-du-toulois.yaml -o out/ $(PDF)
 
-test: $(STAMP) ## lint, types, then the whole test suite (doctests, property tests, Word and LibreOffice checks)
-	$(BIN)/ruff check alize_docs tests tools bench
-	$(BIN)/mypy alize_docs
+test: lint ## lint, types, layers, then the whole test suite (doctests, property tests, Word and LibreOffice checks)
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## the tests that need neither LibreOffice nor seconds each (about 30 s), for the edit-test loop
+	$(BIN)/python -m pytest -q -m "not libreoffice and not slow"
 
 bench: $(STAMP) ## measure speed and memory (prints figures; needs LibreOffice for the PDF part)
 	$(BIN)/python bench/bench.py
 
-lint: $(STAMP) ## ruff and mypy
-	$(BIN)/ruff check alize_docs tests tools
+lint: $(STAMP) ## ruff, mypy and the layers contract (no stage imports from a later one)
+	$(BIN)/ruff check alize_docs tests tools bench
 	$(BIN)/mypy alize_docs
+	$(BIN)/lint-imports
 
 templates: $(STAMP) ## rebuild templates/*.docx from tools/build_templates.py
 	$(BIN)/python tools/build_templates.py

@@ -25,6 +25,13 @@ TERRITOIRE = FIXTURES / "toulinois.yaml"
 SEED = RACINE / "tests" / "data" / "modele-2008-seed-000.txt"  # copy of shared/seeds/000_…txt
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs LibreOffice, so that ``make test-fast`` can leave them out."""
+    for item in items:
+        if "libreoffice" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.libreoffice)
+
+
 @pytest.fixture(scope="session")
 def library() -> ClauseLibrary:
     return ClauseLibrary()
@@ -65,7 +72,7 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def libreoffice() -> str:
     """The LibreOffice binary; in CI its absence is a failure, elsewhere a skip that says why."""
     binaire = soffice()
@@ -100,3 +107,17 @@ def run_cli(*arguments: str | Path, cwd: Path | None = None) -> Sortie:
     finally:
         os.chdir(ici)
     return Sortie(code, sortie.getvalue(), erreurs.getvalue())
+
+
+class TexteExemple(str):
+    """The example's text, whose ``replace`` fails when what it replaces is not there: a variant that silently
+    stopped matching would test the unchanged example."""
+
+    def replace(self, ancien: str, nouveau: str, count: int = -1) -> TexteExemple:  # type: ignore[override]
+        assert ancien in self, f"« {ancien} » n'est plus dans l'exemple"
+        return TexteExemple(str.replace(self, ancien, nouveau, count))
+
+
+def texte_exemple() -> TexteExemple:
+    """Return the bundled territory's text, to write variants of it."""
+    return TexteExemple(TERRITOIRE.read_text(encoding="utf-8"))

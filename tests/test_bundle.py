@@ -6,6 +6,7 @@ import io
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -54,13 +55,7 @@ def test_bundle_records_every_document_it_holds(bundle: docx.document.Document) 
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from .conftest import soffice
-
-    if soffice() is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice est requis en CI (.ci/run l'installe)")
-        pytest.skip("LibreOffice (soffice) n'est pas installé : apt-get install libreoffice-writer-nogui")
+def pdfs(libreoffice: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     dossier = tmp_path_factory.mktemp("pdf")
     alize_docs.generate(TERRITOIRE, dossier, pdf=True)
     alize_docs.generate(FIXTURES / "cooperation-menuiseries-du-toulois.yaml", dossier, pdf=True)
@@ -146,6 +141,16 @@ def serveur(libreoffice: str) -> Any:
         yield s
 
 
+def _signal_own_libreoffice(serveur: Any, signal_: int) -> None:
+    """Send *signal_* to this test's server's LibreOffice only (its process group, where the helper started
+    it), never to another LibreOffice of the machine."""
+    groupe = os.getpgid(serveur._processus.pid)
+    pids = subprocess.run(["pgrep", "-g", str(groupe), "soffice.bin"], capture_output=True, text=True).stdout.split()
+    assert pids, "le LibreOffice du serveur est introuvable"
+    for pid in pids:
+        os.kill(int(pid), signal_)
+
+
 def _restants() -> list[str]:
     return subprocess.run(["pgrep", "-f", "alize-lo-"], capture_output=True, text=True).stdout.split()
 
@@ -155,10 +160,10 @@ def test_a_long_lived_libreoffice_converts_and_comes_back_after_dying_or_hanging
     [premier] = serveur.convert(chemins)
     assert "Paraphes :" in normalise(PdfReader(io.BytesIO(premier)).pages[0].extract_text())
     assert serveur.convert(chemins * 3) == [premier] * 3 and serveur.demarrages == 1
-    subprocess.run(["pkill", "-9", "-f", "soffice.bin.*alize-lo-"], check=True)
+    _signal_own_libreoffice(serveur, signal.SIGKILL)
     time.sleep(0.5)
     assert serveur.convert(chemins) == [premier] and serveur.demarrages == 2
-    subprocess.run(["pkill", "-STOP", "-f", "soffice.bin.*alize-lo-"], check=True)
+    _signal_own_libreoffice(serveur, signal.SIGSTOP)
     serveur._delai = 5
     assert serveur.convert(chemins) == [premier] and serveur.demarrages == 3
     serveur.close()

@@ -148,6 +148,7 @@ def _lisible(texte: str) -> str:
     return " ".join(texte.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(contexte=TEXTE, nom=TEXTE, lieu=TEXTE, operateur=TEXTE)
 def test_any_valid_input_renders_a_document_that_holds_its_values_literally(
@@ -163,6 +164,7 @@ def test_any_valid_input_renders_a_document_that_holds_its_values_literally(
         assert _lisible(valeur) in texte
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.decimals(min_value=0, max_value=Decimal("999999.99"), places=2, allow_nan=False),
                 min_size=18, max_size=18))

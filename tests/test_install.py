@@ -9,10 +9,12 @@ import zipfile
 from pathlib import Path
 
 import docx
+import pytest
 
 from .conftest import RACINE, TERRITOIRE
 
 
+@pytest.mark.slow
 def test_installed_wheel_works_from_another_directory(tmp_path: Path) -> None:
     dist, site, ailleurs = tmp_path / "dist", tmp_path / "site", tmp_path / "ailleurs"
     ailleurs.mkdir()

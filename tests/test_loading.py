@@ -11,7 +11,7 @@ import alize_docs
 from alize_docs import InvalidInput, Territoire
 from alize_docs.inputs.yaml import read_yaml
 
-from .conftest import TERRITOIRE
+from .conftest import TERRITOIRE, texte_exemple
 
 
 def problems(chemin: Path) -> list[tuple[str, str]]:
@@ -37,7 +37,7 @@ def test_shared_example_is_the_bundled_fixture() -> None:
 
 
 def test_yaml_decimal_never_passes_through_float(tmp_path: Path) -> None:
-    texte = TERRITOIRE.read_text(encoding="utf-8").replace("avances: [40000, 40000, 40000]",
+    texte = texte_exemple().replace("avances: [40000, 40000, 40000]",
                                                             "avances: [33333.33, 0.1, 40000]")
     (tmp_path / "t.yaml").write_text(texte, encoding="utf-8")
     t = alize_docs.load_territoire(tmp_path / "t.yaml")
@@ -46,7 +46,7 @@ def test_yaml_decimal_never_passes_through_float(tmp_path: Path) -> None:
 
 
 def test_french_amount_strings_are_accepted(tmp_path: Path) -> None:
-    texte = TERRITOIRE.read_text(encoding="utf-8").replace(
+    texte = texte_exemple().replace(
         "communication: [5000, 5000, 5000]", 'communication: ["5 000,00", "5 000 €", "5000"]')
     (tmp_path / "t.yaml").write_text(texte, encoding="utf-8")
     t = alize_docs.load_territoire(tmp_path / "t.yaml")
@@ -60,13 +60,13 @@ def test_french_amount_strings_are_accepted(tmp_path: Path) -> None:
     ("avances: [40000.005, 40000, 40000]", "amount"),
 ])
 def test_ambiguous_negative_or_subcent_amounts_are_refused(tmp_path: Path, remplacement: str, code: str) -> None:
-    texte = TERRITOIRE.read_text(encoding="utf-8").replace("avances: [40000, 40000, 40000]", remplacement)
+    texte = texte_exemple().replace("avances: [40000, 40000, 40000]", remplacement)
     (tmp_path / "t.yaml").write_text(texte, encoding="utf-8")
     assert problems(tmp_path / "t.yaml") == [(code, "cdc.apports.avances[0]")]
 
 
 def test_all_problems_of_a_file_come_at_once_with_lines(tmp_path: Path) -> None:
-    texte = (TERRITOIRE.read_text(encoding="utf-8")
+    texte = (texte_exemple()
              .replace("  objectifs:", "  objetifs:")
              .replace("date: 2010-11-26", "date: 2010-02-30")
              .replace("avances: [40000, 40000, 40000]", 'avances: ["15.000", 40000, 40000]')
@@ -81,13 +81,13 @@ def test_all_problems_of_a_file_come_at_once_with_lines(tmp_path: Path) -> None:
     # the misspelt key explains the missing one: a single message, not two
     assert "vouliez-vous dire « objectifs »" in vus["unknown-key", "dispositif.objetifs"].message
     assert "2010-02-30" in vus["date", "signature.date"].message
-    lignes = TERRITOIRE.read_text(encoding="utf-8").splitlines()
+    lignes = texte_exemple().splitlines()
     assert "objectifs:" in lignes[vus["unknown-key", "dispositif.objetifs"].ligne - 1]
     assert "date: 2010-11-26" in lignes[vus["date", "signature.date"].ligne - 1]
 
 
 def test_duplicate_keys_are_refused_with_both_lines(tmp_path: Path) -> None:
-    texte = TERRITOIRE.read_text(encoding="utf-8").replace("  zone_emploi: Toul\n",
+    texte = texte_exemple().replace("  zone_emploi: Toul\n",
                                                             "  zone_emploi: Toul\n  zone_emploi: Nancy\n")
     (tmp_path / "t.yaml").write_text(texte, encoding="utf-8")
     with pytest.raises(InvalidInput) as exc:
@@ -104,7 +104,7 @@ def test_duplicate_keys_are_refused_with_both_lines(tmp_path: Path) -> None:
 ])
 def test_characters_word_cannot_hold_are_refused_naming_field_and_position(
         tmp_path: Path, valeur: str, point: str) -> None:
-    texte = TERRITOIRE.read_text(encoding="utf-8").replace("  zone_emploi: Toul\n", f"  zone_emploi: {valeur}\n")
+    texte = texte_exemple().replace("  zone_emploi: Toul\n", f"  zone_emploi: {valeur}\n")
     (tmp_path / "t.yaml").write_text(texte, encoding="utf-8")
     with pytest.raises(InvalidInput) as exc:
         alize_docs.load_territoire(tmp_path / "t.yaml")
@@ -114,7 +114,7 @@ def test_characters_word_cannot_hold_are_refused_naming_field_and_position(
 
 
 def test_yaml_type_guessing_does_not_change_text(tmp_path: Path) -> None:
-    texte = (TERRITOIRE.read_text(encoding="utf-8")
+    texte = (texte_exemple()
              .replace("  zone_emploi: Toul", "  zone_emploi: NO")
              .replace("  departement: Meurthe-et-Moselle", "  departement: 01000")
              .replace("lieu: Nancy", "lieu: 1:30"))
@@ -124,7 +124,7 @@ def test_yaml_type_guessing_does_not_change_text(tmp_path: Path) -> None:
 
 
 def test_aliases_are_refused(tmp_path: Path) -> None:
-    texte = TERRITOIRE.read_text(encoding="utf-8").replace(
+    texte = texte_exemple().replace(
         "communication: [5000, 5000, 5000]", "communication: &a [5000, 5000, 5000]\n  autres_alias: *a")
     (tmp_path / "t.yaml").write_text(texte, encoding="utf-8")
     codes = problems(tmp_path / "t.yaml")

@@ -363,6 +363,7 @@ def test_des_octets_arbitraires(donnees: bytes) -> None:
     tout_lire(b"PK\x03\x04" + donnees, "x.xlsx")
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.integers(0, len(DOCX) - 1), st.integers(0, 255)), max_size=8),
        st.integers(0, len(DOCX)))
@@ -374,6 +375,7 @@ def test_des_mutations_d_un_docx_valide(inversions: list[tuple[int, int]], longu
     tout_lire(bytes(donnees[:longueur]))
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.integers(0, 2000), st.integers(0, 255)), max_size=6))
 def test_des_mutations_d_une_archive_stockee(inversions: list[tuple[int, int]]) -> None:
