@@ -186,10 +186,10 @@ def inspect_file(chemin: str | Path) -> Provenance | None:
     return read_provenance(donnees)
 
 
-def documents_using(dossier: str | Path, reference: str) -> list[Path]:
-    """Return the documents of *dossier* (recursively) built from the clause version *reference* (``id@v``)."""
+def documents_using(racine: str | Path, reference: str) -> list[Path]:
+    """Return the documents under the folder *racine* built from the clause version *reference* (``id@v``)."""
     trouves = []
-    for chemin in sorted(Path(dossier).rglob("*")):
+    for chemin in sorted(Path(racine).rglob("*")):
         if chemin.suffix.lower() not in (".docx", ".pdf") or not chemin.is_file():
             continue
         try:
@@ -201,16 +201,16 @@ def documents_using(dossier: str | Path, reference: str) -> list[Path]:
     return trouves
 
 
-def write_convention(territoire: Territoire, dossier: str | Path, library: ClauseLibrary | None = None) -> Path:
-    """Write the partnership convention into *dossier* atomically and return its path."""
-    chemin = Path(dossier) / f"convention-partenariat-{slug(territoire.dispositif.nom)}.docx"
+def write_convention(territoire: Territoire, sortie: str | Path, library: ClauseLibrary | None = None) -> Path:
+    """Write the partnership convention into the folder *sortie* atomically and return its path."""
+    chemin = Path(sortie) / f"convention-partenariat-{slug(territoire.dispositif.nom)}.docx"
     write_atomic(chemin, render_convention(territoire, library))
     return chemin
 
 
-def generate(chemin: str | Path, dossier: str | Path, library: ClauseLibrary | None = None,
+def generate(chemin: str | Path, sortie: str | Path, library: ClauseLibrary | None = None,
              pdf: bool = False, gabarits: str | Path | None = None) -> list[Path]:
-    """Validate a territory or cooperation file and write its documents into *dossier* (and their PDFs).
+    """Validate a territory or cooperation file and write its documents into the folder *sortie* (and their PDFs).
 
     Everything is rendered before anything is written: an invalid file or a failed conversion writes
     nothing.
@@ -224,6 +224,6 @@ def generate(chemin: str | Path, dossier: str | Path, library: ClauseLibrary | N
         fichiers |= pdf_files(fichiers)
     ecrits = []
     for nom, donnees in fichiers.items():
-        write_atomic(Path(dossier) / nom, donnees)
-        ecrits.append(Path(dossier) / nom)
+        write_atomic(Path(sortie) / nom, donnees)
+        ecrits.append(Path(sortie) / nom)
     return ecrits

@@ -32,8 +32,7 @@ from alize_docs.clauses.library import ClauseLibrary, bundled_path
 from alize_docs.errors import AlizeError, RenderError, ValidationReport
 from alize_docs.inputs.workbook import read_workbook
 from alize_docs.inputs.yaml import LoadedData, read_yaml
-from alize_docs.output import cle, document_names, write_atomic
-from alize_docs.output import dossier as nom_de_dossier
+from alize_docs.output import cle, document_names, nom_de_dossier, write_atomic
 from alize_docs.render.pdf import LibreOfficeServer, uno_python
 from alize_docs.rules.dossier import DossierValide
 

@@ -99,8 +99,11 @@ def _parser() -> _Parser:
     verifier = commandes.add_parser("verifier-clauses", help="vérifie la bibliothèque de clauses",
                                     description="Vérifie chaque modèle et chaque version de clause : fichiers et "
                                                 "métadonnées, syntaxe, variables, rendu sur des exemples, termes "
-                                                "obligatoires du programme.")
+                                                "obligatoires du programme, exemples rendus à jour.")
     _clauses_option(verifier)
+    verifier.add_argument("--ecrire", action="store_true",
+                          help="réécrit les exemples rendus de chaque clause et clauses/README.md (variables, "
+                               "filtres, balisage), puis vérifie")
 
     comparer = commandes.add_parser(
         "comparer", help="compare deux versions d'une clause, deux modèles ou deux documents Word",
@@ -244,7 +247,12 @@ def _lister(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
 
 
 def _verifier(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
-    problemes = check_library(library)
+    from alize_docs.review.clause_docs import sample_problems, write_clause_docs
+
+    if arguments.ecrire:
+        for chemin in write_clause_docs(library):
+            print(f"écrit : {chemin}")
+    problemes = check_library(library) + sample_problems(library, bundled_path("clauses"))
     n_versions = sum(len(library.versions(i)) for i in library.clause_ids())
     bilan = (f"{len(library.clause_ids())} clauses, {n_versions} versions, modèles "
              f"{', '.join(sorted(library.modeles()))}")

@@ -2,7 +2,7 @@
 
 Names are safe on every file system and readable by people.
 
-:func:`slug` makes the ASCII file names of documents; :func:`dossier` makes a territory's folder name,
+:func:`slug` makes the ASCII file names of documents; :func:`nom_de_dossier` makes a territory's folder name,
 keeping accents. Neither can leave the output folder: no separator, no ``..``, no control character,
 no Windows reserved name, at most :data:`OCTETS_MAX` bytes. Names are NFC-normalised, so the two
 spellings of « é » (NFC and NFD) give one name, and :func:`cle` tells two names a case-insensitive file
@@ -20,7 +20,7 @@ from pathlib import Path
 from alize_docs.domain.programme import DOCUMENTS_TERRITOIRE
 from alize_docs.inputs.dossier import Dossier
 
-__all__ = ["OCTETS_MAX", "cle", "document_names", "dossier", "slug", "write_atomic"]
+__all__ = ["OCTETS_MAX", "cle", "document_names", "nom_de_dossier", "slug", "write_atomic"]
 
 OCTETS_MAX = 120
 _INTERDITS = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
@@ -37,11 +37,11 @@ def slug(texte: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:80] or "document"
 
 
-def dossier(texte: str) -> str:
+def nom_de_dossier(texte: str) -> str:
     """Return a folder name for *texte*: accents kept, nothing that could escape or break a file system.
 
-    >>> dossier("Val de Sambre / Avesnois"), dossier("../../etc"), dossier("CON"), dossier("Épinal ")
-    ('Val de Sambre - Avesnois', '-etc', '_CON', 'Épinal')
+    >>> nom_de_dossier("Val de Sambre / Avesnois"), nom_de_dossier("../../etc"), nom_de_dossier("CON")
+    ('Val de Sambre - Avesnois', '-etc', '_CON')
     """
     nom = unicodedata.normalize("NFC", texte)
     nom = _INTERDITS.sub("-", nom)

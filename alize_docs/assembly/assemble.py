@@ -41,9 +41,9 @@ __all__ = [
 ]
 
 
-def input_digest(*modeles: BaseModel) -> str:
+def input_digest(*entrees: BaseModel) -> str:
     """Return a hash of the inputs' content (not of their files' layout or comments)."""
-    return hashlib.sha256("".join(m.model_dump_json() for m in modeles).encode()).hexdigest()
+    return hashlib.sha256("".join(e.model_dump_json() for e in entrees).encode()).hexdigest()
 
 
 def assemble_territory_document(territoire: Territoire, library: ClauseLibrary, kind: DocumentKind,

@@ -48,12 +48,12 @@ class LibraryProblem:
 
 
 @dataclass(frozen=True)
-class _Echantillon:
+class Echantillon:
     territoire: Territoire
     cooperations: tuple[Cooperation, ...]
 
 
-def _samples() -> list[_Echantillon]:
+def samples() -> list[Echantillon]:
     """The bundled example and its variants: renewal with a map, agreement without an advance."""
     fixtures = bundled_path("fixtures")
     territoire = load_model(Territoire, read_yaml(fixtures / "toulinois.yaml"))
@@ -61,13 +61,13 @@ def _samples() -> list[_Echantillon]:
     renouvellement = territoire.model_copy(update={"dispositif": territoire.dispositif.model_copy(update={
         "nature": "renouvellement", "premiers_resultats": "Résultats.", "carte_annexee": True})})
     sans_avance = cooperation.model_copy(update={"avance_remboursable": None})
-    return [_Echantillon(territoire, (cooperation, sans_avance)), _Echantillon(renouvellement, ())]
+    return [Echantillon(territoire, (cooperation, sans_avance)), Echantillon(renouvellement, ())]
 
 
 def check_library(library: ClauseLibrary) -> list[LibraryProblem]:
     """Return every problem of *library*'s models and clauses (empty when all is well)."""
     problemes: list[LibraryProblem] = []
-    echantillons = _samples()
+    echantillons = samples()
     for nom in sorted(library.modeles()):
         try:
             modele = library.modele(nom)
@@ -95,7 +95,7 @@ def _check_all_versions(library: ClauseLibrary) -> Iterator[LibraryProblem]:
                     yield LibraryProblem(ident, version, f"métadonnée « {champ} » vide ou absente", 1, clause.chemin)
 
 
-def _check_model(library: ClauseLibrary, nom: str, documents: Any, echantillon: _Echantillon
+def _check_model(library: ClauseLibrary, nom: str, documents: Any, echantillon: Echantillon
                  ) -> Iterator[LibraryProblem]:
     territoire = echantillon.territoire.model_copy(update={"modele": nom})
     for kind, refs in documents.items():
@@ -122,7 +122,7 @@ def _check_model(library: ClauseLibrary, nom: str, documents: Any, echantillon: 
                 yield from _check_terms(library, nom, kind, texte)
 
 
-def _rendered_texts(library: ClauseLibrary, kind: str, territoire: Territoire, echantillon: _Echantillon,
+def _rendered_texts(library: ClauseLibrary, kind: str, territoire: Territoire, echantillon: Echantillon,
                     nom: str) -> list[tuple[str, bool]]:
     """Return each sample's rendered text, and whether every mandatory term applies to it (an agreement
     without an advance has no advance terms)."""
