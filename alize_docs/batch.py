@@ -23,13 +23,13 @@ import multiprocessing.util
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from alize_docs.api import check_loaded, pdf_files_batch, render_documents
 from alize_docs.clauses.library import ClauseLibrary, bundled_path
-from alize_docs.errors import AlizeError, RenderError, ValidationReport
+from alize_docs.errors import AlizeError, Probleme, RenderError
 from alize_docs.inputs.workbook import read_workbook
 from alize_docs.inputs.yaml import LoadedData, read_yaml
 from alize_docs.output import cle, document_names, nom_de_dossier, write_atomic
@@ -44,16 +44,25 @@ _TAILLE_LOT_MAX = 20
 _MANIFESTE_TOUS = 25
 
 
+Statut = Literal["écrit", "inchangé", "invalide", "échec"]
+"""What became of an item of a batch."""
+
+
 @dataclass
 class ItemResult:
     """What became of one item: ``écrit``, ``inchangé``, ``invalide`` or ``échec``, its files or its problems."""
 
     source: str
-    statut: str
+    statut: Statut
     dossier: str = ""
     fichiers: list[str] = field(default_factory=list)
-    problemes: list[dict[str, Any]] = field(default_factory=list)
+    problemes: tuple[Probleme, ...] = ()
     empreinte: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the item as the report writes it (its problems as code, field, line and message)."""
+        return {"source": self.source, "statut": self.statut, "dossier": self.dossier, "fichiers": self.fichiers,
+                "problemes": [p.as_dict() for p in self.problemes]}
 
     @property
     def ok(self) -> bool:
@@ -69,13 +78,12 @@ class BatchReport:
     def ok(self) -> bool:
         return all(r.ok for r in self.resultats)
 
-    def compte(self, statut: str) -> int:
+    def compte(self, statut: Statut) -> int:
         return sum(r.statut == statut for r in self.resultats)
 
     def as_json(self) -> str:
         return json.dumps({"sortie": self.sortie, "reussi": self.ok,
-                           "resultats": [{k: v for k, v in asdict(r).items() if k != "empreinte"}
-                                         for r in self.resultats]}, ensure_ascii=False, indent=2)
+                           "resultats": [r.as_dict() for r in self.resultats]}, ensure_ascii=False, indent=2)
 
     def summary(self) -> str:
         return (f"{len(self.resultats)} élément(s) : {self.compte('écrit')} écrit(s), {self.compte('inchangé')} "
@@ -134,15 +142,14 @@ def run_batch(source: str | Path, sortie: str | Path, *, pdf: bool = False, jobs
         donnees = element.donnees if element.donnees is not None else read_yaml(element.chemin)
         rapport, entrees = check_loaded(donnees, element.chemin, library)
         if entrees is None or not rapport.ok:
-            resultats[element.source] = ItemResult(element.source, "invalide", problemes=_problems(rapport))
+            resultats[element.source] = ItemResult(element.source, "invalide", problemes=rapport.problemes)
             continue
         dossier = nom_de_dossier(entrees.territoire.dispositif.nom)
         planifies.append((element, entrees, dossier, [f"{dossier}/{n}" for n in document_names(entrees.dossier, pdf)]))
     for element in _collisions(planifies):
-        resultats[element.source] = ItemResult(element.source, "invalide", problemes=[{
-            "code": "collision", "champ": "(fichier)", "ligne": None,
-            "message": "Un autre élément du lot écrirait les mêmes fichiers : corrigez le nom du dispositif ou le "
-                       "numéro de la convention ; aucun des deux n'est produit."}])
+        resultats[element.source] = ItemResult(element.source, "invalide", problemes=(Probleme(
+            "collision", (), "Un autre élément du lot écrirait les mêmes fichiers : corrigez le nom du dispositif ou "
+                             "le numéro de la convention ; aucun des deux n'est produit."),))
     taches = []
     for element, entrees, dossier, fichiers in planifies:
         if element.source in resultats:
@@ -177,10 +184,6 @@ def run_batch(source: str | Path, sortie: str | Path, *, pdf: bool = False, jobs
     bilan = BatchReport(str(sortie), sorted(resultats.values(), key=lambda r: ordre.index(r.source)))
     write_atomic(sortie / RAPPORT, bilan.as_json().encode())
     return bilan
-
-
-def _problems(rapport: ValidationReport) -> list[dict[str, Any]]:
-    return [p.as_dict() for p in rapport.problemes]
 
 
 def _collisions(planifies: Iterable[tuple[_Element, DossierValide, str, list[str]]]) -> list[_Element]:
@@ -232,10 +235,9 @@ def _execute(taches: list[_Tache], sortie: Path, pdf: bool, jobs: int | None, ex
                 yield from future.result()
             except Exception as exc:  # a worker died (SIGKILL, memory…): its items failed, the others go on
                 for tache in futures[future]:
-                    yield ItemResult(tache.source, "échec", tache.dossier, problemes=[{
-                        "code": "worker", "champ": "(fichier)", "ligne": None,
-                        "message": f"Le processus de production s'est arrêté ({type(exc).__name__}) : relancez le "
-                                   "lot, les éléments déjà écrits ne seront pas refaits."}])
+                    yield ItemResult(tache.source, "échec", tache.dossier, problemes=(Probleme(
+                        "worker", (), f"Le processus de production s'est arrêté ({type(exc).__name__}) : relancez le "
+                                      "lot, les éléments déjà écrits ne seront pas refaits."),))
     finally:
         if propre:
             executor.shutdown(wait=True, cancel_futures=True)
@@ -302,7 +304,7 @@ def _convert_with_restart(lots: list[dict[str, bytes]]) -> list[dict[str, bytes]
 
 def _failure(tache: _Tache, exc: Exception) -> ItemResult:
     return ItemResult(tache.source, "échec", tache.dossier,
-                      problemes=[{"code": "render", "champ": "(fichier)", "ligne": None, "message": str(exc)}])
+                      problemes=(Probleme("render", (), str(exc)),))
 
 
 def _read_manifest(sortie: Path) -> dict[str, Any]:

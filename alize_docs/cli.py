@@ -299,7 +299,7 @@ def _lot(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
         for colonne in ("élément", "statut", "fichiers ou problèmes"):
             tableau.add_column(colonne)
         for r in rapport.resultats:
-            detail = "\n".join(f"[{p['code']}] {p['champ']} : {p['message']}" for p in r.problemes) or (
+            detail = "\n".join(f"[{p.code}] {p.champ} : {p.message}" for p in r.problemes) or (
                 f"{len(r.fichiers)} fichier(s) dans {r.dossier}/")
             tableau.add_row(r.source, r.statut, detail)
         sortie.print(tableau)
@@ -307,8 +307,8 @@ def _lot(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
         for r in rapport.resultats:
             print(f"{r.statut} : {r.source}")
             for p in r.problemes:
-                ligne = f"ligne {p['ligne']}, " if p["ligne"] else ""
-                print(f"  - [{p['code']}] {ligne}{p['champ']} : {p['message']}")
+                ligne = f"ligne {p.ligne}, " if p.ligne else ""
+                print(f"  - [{p.code}] {ligne}{p.champ} : {p.message}")
     print(rapport.summary())
     print(f"rapport : {Path(arguments.sortie) / RAPPORT}")
     return OK if rapport.ok else INVALIDE

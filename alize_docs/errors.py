@@ -26,6 +26,8 @@ CodeRegle = Literal[
     # the format of an input file
     "syntax", "encoding", "unknown-key", "missing", "empty", "type", "choice", "amount", "date", "characters",
     "duplicate-key",
+    # what befalls an item of a batch
+    "collision", "worker", "render",
 ]
 """Every rule code a :class:`Probleme` may carry (the README lists what each means)."""
 
@@ -137,6 +139,7 @@ class ClauseError(AlizeError):
         ou = f" (ligne {ligne})" if ligne else ""
         super().__init__(f"clause {clause}@{version}{ou} : {message}")
         self.clause, self.version, self.ligne, self.fichier = clause, version, ligne, fichier
+        self.detail = message  # what is wrong, without the clause's name
 
 
 class ModelError(AlizeError):

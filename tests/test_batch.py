@@ -64,7 +64,7 @@ def test_a_batch_writes_every_valid_item_and_reports_the_others(source: Path, tm
                        "epinal.yaml": "écrit", "toulinois.yaml": "écrit", "vide.yaml": "invalide"}
     assert not rapport.ok
     casse = next(r for r in rapport.resultats if r.source.endswith("casse.yaml"))
-    assert casse.problemes[0]["code"] == "amount" and casse.problemes[0]["champ"] == "cdc.apports.avances[0]"
+    assert casse.problemes[0].code == "amount" and casse.problemes[0].champ == "cdc.apports.avances[0]"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted([MANIFESTE, RAPPORT, "Toulinois", "Épinal"])
     assert "cooperation-toul-2011-003.docx" in os.listdir(tmp_path / "out" / "Toulinois")
     epinal = docx.Document(str(tmp_path / "out" / "Épinal" / "convention-partenariat-epinal.docx"))
@@ -112,7 +112,7 @@ def test_two_items_writing_the_same_path_are_refused_before_anything_is_written(
     rapport = run_batch(dossier, tmp_path / "out", jobs=1)
     assert [(Path(r.source).name, r.statut) for r in rapport.resultats] == [
         ("a.yaml", "invalide"), ("b.yaml", "invalide"), ("c.yaml", "écrit")]
-    assert rapport.resultats[0].problemes[0]["code"] == "collision"
+    assert rapport.resultats[0].problemes[0].code == "collision"
     assert not (tmp_path / "out" / "Épinal").exists()
 
 
@@ -194,8 +194,8 @@ def test_what_french_excel_does_to_values_is_undone(tmp_path: Path) -> None:
     assert statuts == [("conventions.xlsx, ligne 2", "écrit"), ("conventions.xlsx, ligne 3", "invalide"),
                        ("conventions.xlsx, ligne 4", "invalide"), ("conventions.xlsx, ligne 5", "écrit")]
     formule, ambigu = rapport.resultats[1].problemes[0], rapport.resultats[2].problemes[0]
-    assert formule["ligne"] == 3 and "formule enregistrée sans sa valeur calculée" in formule["message"]
-    assert (ambigu["code"], ambigu["champ"]) == ("amount", "avance_remboursable.montant")
+    assert formule.ligne == 3 and "formule enregistrée sans sa valeur calculée" in formule.message
+    assert (ambigu.code, ambigu.champ) == ("amount", "avance_remboursable.montant")
     texte = "\n".join(p.text for p in docx.Document(str(tmp_path / "out" / "Toulinois" /
                                                         "cooperation-a-1.docx")).paragraphs)
     assert f"SIREN {siren[:3]} {siren[3:6]} {siren[6:]}" in texte

@@ -88,7 +88,7 @@ def _check_all_versions(library: ClauseLibrary) -> Iterator[LibraryProblem]:
                 clause = library.clause(ident, version)
                 library.compile(clause)
             except ClauseError as exc:
-                yield LibraryProblem(ident, version, str(exc).split(" : ", 1)[-1], exc.ligne, exc.fichier)
+                yield LibraryProblem(ident, version, exc.detail, exc.ligne, exc.fichier)
                 continue
             for champ in _CHAMPS:
                 if not getattr(clause, champ).strip():
@@ -112,7 +112,7 @@ def _check_model(library: ClauseLibrary, nom: str, documents: Any, echantillon: 
         try:
             textes = _rendered_texts(library, kind, territoire, echantillon, nom)
         except ClauseError as exc:
-            yield LibraryProblem(exc.clause, exc.version, str(exc).split(" : ", 1)[-1], exc.ligne, exc.fichier)
+            yield LibraryProblem(exc.clause, exc.version, exc.detail, exc.ligne, exc.fichier)
             continue
         except AlizeError as exc:
             yield LibraryProblem("modeles", nom, f"document {kind} : {exc}")
