@@ -1,8 +1,3 @@
-"""The package's version, read once from its installed metadata (a checkout without install says so)."""
+"""The package's version: the one place it is written (hatchling reads it from here for the wheel)."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("alize-docs")
-except PackageNotFoundError:  # pragma: no cover - running from a checkout without install
-    __version__ = "0+checkout"
+__version__ = "0.1.0"

@@ -11,11 +11,12 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from alize_docs.errors import InvalidInput, ValidationReport
 from alize_docs.formatting import AmountSyntaxError, parse_montant
 
 __all__ = [
@@ -69,8 +70,9 @@ def _montant(valeur: Any) -> Any:
     if isinstance(valeur, bool | float):
         raise PydanticCustomError(
             "amount",
-            "Montant reçu comme nombre à virgule flottante ({valeur!r}) : passez un Decimal ou une chaîne.",
-            {"valeur": valeur},
+            "Montant reçu comme nombre à virgule flottante ({valeur}) : passez un Decimal ou une chaîne "
+            "(un float ne tient pas un montant au centime près).",
+            {"valeur": repr(valeur)},
         )
     if isinstance(valeur, int):
         valeur = Decimal(valeur)
@@ -124,7 +126,28 @@ Jours = Annotated[int, Field(ge=0)]
 ParAnnee = list[Montant]
 
 
-class _Modele(BaseModel):
+if TYPE_CHECKING:
+    from pydantic._internal._model_construction import ModelMetaclass
+else:
+    ModelMetaclass = type(BaseModel)  # pydantic's metaclass, without importing its private module at run time
+
+
+class _EnFrancais(ModelMetaclass):
+    """The models' metaclass: a model built in code with a wrong value raises :class:`InvalidInput` with every
+    problem in French (as a file would), not pydantic's ``ValidationError``. Only a call of the class goes through
+    here; pydantic's own validation of nested models does not."""
+
+    def __call__(cls, *args: Any, **champs: Any) -> Any:
+        try:
+            return super().__call__(*args, **champs)
+        except ValidationError as exc:
+            from alize_docs.domain.traduction import translate_validation_error
+
+            problemes = tuple(translate_validation_error(exc, cast("type[BaseModel]", cls)))
+            raise InvalidInput(ValidationReport(cls.__name__, problemes)) from None
+
+
+class _Modele(BaseModel, metaclass=_EnFrancais):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
