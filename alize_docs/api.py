@@ -20,7 +20,6 @@ from alize_docs.inputs.dossier import Dossier, load_cooperation, load_territoire
 from alize_docs.inputs.yaml import LoadedData, read_yaml
 from alize_docs.output import document_names, slug, write_atomic
 from alize_docs.render.docx import document_properties, render_bundle, render_docx
-from alize_docs.render.pdf import convert_to_pdf, merge_pdfs, pdf_metadata
 from alize_docs.render.provenance import Provenance, read_provenance
 from alize_docs.render.template_check import check_template
 from alize_docs.rules.dossier import DossierValide, exiger_valide, regles_cooperation, valider_dossier
@@ -151,10 +150,13 @@ def pdf_files(fichiers: dict[str, bytes]) -> dict[str, bytes]:
 Convertisseur = Callable[[Sequence[Path], Sequence[dict[str, str]]], list[bytes]]
 
 
-def pdf_files_batch(lots: list[dict[str, bytes]], convertir: Convertisseur = convert_to_pdf
+def pdf_files_batch(lots: list[dict[str, bytes]], convertir: Convertisseur | None = None
                     ) -> list[dict[str, bytes]]:
     """Return the PDFs of several dossiers' .docx files, converted together (by default by a single
     LibreOffice start; a batch worker passes its long-lived :class:`LibreOfficeServer`)."""
+    from alize_docs.render.pdf import convert_to_pdf, merge_pdfs  # pypdf: only when PDFs are asked for
+
+    convertir = convertir or convert_to_pdf
     a_convertir: list[tuple[int, str, bytes]] = [
         (i, nom, donnees) for i, lot in enumerate(lots) for nom, donnees in lot.items()
         if not nom.startswith("dossier-signature-")]
@@ -182,6 +184,8 @@ def inspect_file(chemin: str | Path) -> Provenance | None:
     when it records nothing."""
     donnees = Path(chemin).read_bytes()
     if donnees.startswith(b"%PDF"):
+        from alize_docs.render.pdf import pdf_metadata
+
         return Provenance.from_properties(pdf_metadata(donnees))
     return read_provenance(donnees)
 

@@ -17,15 +17,9 @@ from typing import NoReturn
 
 from alize_docs._version import __version__
 from alize_docs.api import check_file, documents_using, generate, inspect_file
-from alize_docs.batch import RAPPORT, run_batch
 from alize_docs.clauses.library import ClauseLibrary, bundled_path
 from alize_docs.errors import AlizeError, ClauseError, CommandError, InvalidInput, ModelError
-from alize_docs.inputs.renewal import renew
-from alize_docs.inputs.workbook import write_template
 from alize_docs.output import write_atomic
-from alize_docs.review.compare import compare, terminal_text
-from alize_docs.review.library_check import check_library
-from alize_docs.review.redline import render_redline
 
 OK, INVALIDE, USAGE, INTERNE = 0, 1, 2, 3
 
@@ -248,6 +242,7 @@ def _lister(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
 
 def _verifier(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     from alize_docs.review.clause_docs import sample_problems, write_clause_docs
+    from alize_docs.review.library_check import check_library
 
     if arguments.ecrire:
         for chemin in write_clause_docs(library):
@@ -266,6 +261,9 @@ def _verifier(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
 
 
 def _comparer(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
+    from alize_docs.review.compare import compare, terminal_text
+    from alize_docs.review.redline import render_redline
+
     comparaison = compare(arguments.a, arguments.b, library)
     couleur = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     print(terminal_text(comparaison, couleur))
@@ -281,6 +279,8 @@ def _lot(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.table import Table
+
+    from alize_docs.batch import RAPPORT, run_batch
 
     if arguments.jobs is not None and arguments.jobs < 1:
         raise CommandError("--jobs attend un nombre de processus positif")
@@ -315,6 +315,8 @@ def _lot(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
 
 
 def _renouveler(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
+    from alize_docs.inputs.renewal import renew
+
     if arguments.sortie.resolve() == arguments.ancien.resolve():
         raise CommandError("le nouveau fichier ne peut pas remplacer l'ancien : donnez un autre nom")
     try:
@@ -329,6 +331,8 @@ def _renouveler(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
 
 
 def _tableur(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
+    from alize_docs.inputs.workbook import write_template
+
     if arguments.fichier.suffix.lower() != ".xlsx":
         raise CommandError("le classeur doit avoir l'extension .xlsx")
     write_template(arguments.fichier)
