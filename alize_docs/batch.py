@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 from alize_docs.api import check_loaded, pdf_files_batch, render_documents
 from alize_docs.clauses.library import ClauseLibrary, bundled_path
-from alize_docs.errors import AlizeError, Probleme, RenderError
+from alize_docs.errors import AlizeError, CommandError, Probleme, RenderError
 from alize_docs.inputs.workbook import read_workbook
 from alize_docs.inputs.yaml import LoadedData, read_yaml
 from alize_docs.output import cle, document_names, nom_de_dossier, write_atomic
@@ -117,7 +117,7 @@ def _elements(source: Path) -> list[_Element]:
     if source.is_dir():
         fichiers = sorted(p for p in source.rglob("*") if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
         return [_Element(str(p), p, p.relative_to(source).as_posix()) for p in fichiers]
-    raise AlizeError(f"{source} n'est ni un dossier de fichiers YAML ni un classeur .xlsx.")
+    raise CommandError(f"{source} n'est ni un dossier de fichiers YAML ni un classeur .xlsx.")
 
 
 def run_batch(source: str | Path, sortie: str | Path, *, pdf: bool = False, jobs: int | None = None,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
+import json
 import os
 import re
 import sys
@@ -46,6 +48,10 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         for anglais, francais in _TRADUCTIONS:
             message = re.sub(anglais, francais, message)
+        if (choix := re.search(r"choix invalide '([^']*)' \(au choix : (.*)\)", message)) is not None:
+            proches = difflib.get_close_matches(choix[1], re.findall(r"'([^']*)'", choix[2]), n=1)
+            if proches:
+                message += f" ; vouliez-vous dire « {proches[0]} » ?"
         self.print_usage(sys.stderr)
         self.exit(USAGE, f"{self.prog} : erreur : {message}\n")
 
@@ -168,7 +174,7 @@ def _clauses_option(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
-        library = ClauseLibrary(getattr(arguments, "clauses", []))
+        library = ClauseLibrary(_clause_folders(getattr(arguments, "clauses", [])))
         commandes = {"valider": _valider, "generer": _generer, "clauses": _lister, "verifier-clauses": _verifier,
                      "comparer": _comparer, "inspecter": _inspecter, "lot": _lot, "modele-tableur": _tableur,
                      "renouveler": _renouveler}
@@ -203,13 +209,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INTERNE
 
 
+def _clause_folders(dossiers: Sequence[Path]) -> list[Path]:
+    """Return the --clauses folders, each checked to exist and hold clauses or models: a mistyped folder is never
+    silently replaced by the bundled clauses."""
+    for dossier in dossiers:
+        if not dossier.is_dir():
+            raise CommandError(f"--clauses {dossier} : ce dossier n'existe pas")
+        if not any(dossier.rglob("*.txt")) and not any((dossier / "modeles").glob("*.yaml")):
+            raise CommandError(f"--clauses {dossier} : ce dossier ne contient ni clause (<id>/<version>.txt) ni "
+                               "modèle (modeles/<nom>.yaml)")
+    return list(dossiers)
+
+
 def _valider(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     rapports = [check_file(f, library) for f in arguments.fichiers]
-    for rapport in rapports:
-        if arguments.json:
-            print(rapport.as_json())
-        else:
-            print(rapport.text() if not rapport.ok else f"{rapport.source} : valide.")
+    if arguments.json:  # one JSON document, whatever the number of files
+        documents = [json.loads(r.as_json()) for r in rapports]
+        print(json.dumps(documents[0] if len(documents) == 1 else documents, ensure_ascii=False, indent=2))
+    for rapport in [] if arguments.json else rapports:
+        print(rapport.text() if not rapport.ok else f"{rapport.source} : valide.")
     return OK if all(r.ok for r in rapports) else INVALIDE
 
 
@@ -280,31 +298,39 @@ def _lot(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.table import Table
 
-    from alize_docs.batch import RAPPORT, run_batch
+    from alize_docs.batch import RAPPORT, ItemResult, run_batch
 
     if arguments.jobs is not None and arguments.jobs < 1:
         raise CommandError("--jobs attend un nombre de processus positif")
-    erreurs = Console(stderr=True)
+    erreurs, sortie = Console(stderr=True), Console()
     barre = Progress(TextColumn("production"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                      console=erreurs, transient=True, disable=not erreurs.is_terminal)
+    def planifie(n: int) -> None:
+        barre.update(tache, total=n)
+
+    def fini(resultat: ItemResult) -> None:
+        if resultat.statut in ("écrit", "échec"):
+            barre.advance(tache)
+        if not sortie.is_terminal:  # a log or a pipe: one line per item as it ends, never minutes of silence
+            print(f"{resultat.statut} : {resultat.source}", flush=True)
+
     with barre:
         tache = barre.add_task("lot", total=None)
         rapport = run_batch(arguments.source, arguments.sortie, pdf=arguments.pdf, jobs=arguments.jobs,
-                            force=arguments.force, clauses=arguments.clauses,
-                            on_planned=lambda n: barre.update(tache, total=n),
-                            on_result=lambda r: barre.advance(tache) if r.statut in ("écrit", "échec") else None)
-    sortie = Console()
+                            force=arguments.force, clauses=arguments.clauses, on_planned=planifie, on_result=fini)
+    resultats = sorted(rapport.resultats, key=lambda r: r.ok)  # failures first
     if sortie.is_terminal:
         tableau = Table(title=f"Lot → {arguments.sortie}")
         for colonne in ("élément", "statut", "fichiers ou problèmes"):
             tableau.add_column(colonne)
-        for r in rapport.resultats:
+        for r in resultats:
             detail = "\n".join(f"[{p.code}] {p.champ} : {p.message}" for p in r.problemes) or (
                 f"{len(r.fichiers)} fichier(s) dans {r.dossier}/")
             tableau.add_row(r.source, r.statut, detail)
         sortie.print(tableau)
-    else:
-        for r in rapport.resultats:
+    elif echecs := [r for r in resultats if not r.ok]:
+        print(f"\n{len(echecs)} élément(s) non produit(s) :")
+        for r in echecs:
             print(f"{r.statut} : {r.source}")
             for p in r.problemes:
                 ligne = f"ligne {p.ligne}, " if p.ligne else ""

@@ -110,3 +110,40 @@ def test_a_broken_clause_folder_is_reported_in_french(tmp_path: Path) -> None:
     assert "erreur dans les clauses : clause partenariat/expose@2008 (ligne 5)" in resultat.stderr
     assert "Traceback" not in resultat.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_mistyped_command_gets_a_suggestion() -> None:
+    resultat = run("generr", TERRITOIRE)
+    assert resultat.returncode == 2 and "vouliez-vous dire « generer » ?" in resultat.stderr
+
+
+def test_valider_json_prints_one_json_document_for_several_files() -> None:
+    resultat = run("valider", "--json", TERRITOIRE, TERRITOIRE)
+    documents = json.loads(resultat.stdout)
+    assert [d["valide"] for d in documents] == [True, True]
+
+
+def test_a_clause_folder_that_does_not_exist_is_an_error_not_the_bundled_clauses(tmp_path: Path) -> None:
+    resultat = run("verifier-clauses", "--clauses", tmp_path / "n-existe-pas")
+    assert resultat.returncode == 2 and "ce dossier n'existe pas" in resultat.stderr and "aucun problème" not in (
+        resultat.stdout)
+    (tmp_path / "vide").mkdir()
+    resultat = run("valider", "--clauses", tmp_path / "vide", TERRITOIRE)
+    assert resultat.returncode == 2 and "ne contient ni clause" in resultat.stderr
+
+
+def test_a_batch_of_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
+    resultat = run("lot", tmp_path / "absent", "-o", tmp_path / "sortie")
+    assert resultat.returncode == 2 and "n'est ni un dossier" in resultat.stderr
+
+
+def test_a_batch_not_on_a_terminal_prints_each_item_then_its_failures_first(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "a.yaml").write_text(TERRITOIRE.read_text(encoding="utf-8"), encoding="utf-8")
+    (source / "b.yaml").write_text("dispositif: [", encoding="utf-8")
+    resultat = run("lot", source, "-o", tmp_path / "sortie", "--jobs", "1")
+    lignes = resultat.stdout.splitlines()
+    assert f"écrit : {source / 'a.yaml'}" in lignes and f"invalide : {source / 'b.yaml'}" in lignes
+    fin = resultat.stdout.split("élément(s) non produit(s) :", 1)[1]
+    assert fin.lstrip().startswith(f"invalide : {source / 'b.yaml'}") and "[syntax]" in fin
