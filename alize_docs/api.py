@@ -23,6 +23,7 @@ from alize_docs.render.docx import document_properties, render_bundle, render_do
 from alize_docs.render.provenance import Provenance, read_provenance
 from alize_docs.render.template_check import check_template
 from alize_docs.rules.dossier import DossierValide, exiger_valide, regles_cooperation, valider_dossier
+from alize_docs.rules.identifiants import identifiants_bruts
 from alize_docs.rules.territoire import validate_territoire
 
 __all__ = [
@@ -87,8 +88,10 @@ def check_loaded(donnees: LoadedData, chemin: str | Path, library: ClauseLibrary
     library = _library(library)
     try:
         entrees = read_dossier(donnees, chemin)
-    except InvalidInput as exc:
-        return exc.report, None
+    except InvalidInput as exc:  # the checksums too, in the same report as the format errors
+        deja = {p.chemin for p in exc.problemes}
+        sommes = [p for p in identifiants_bruts(donnees.data) if p.chemin not in deja]
+        return (donnees.report([*exc.problemes, *sommes]) if sommes else exc.report), None
     problemes, valide = valider_dossier(entrees, library.modeles(), _majorite(library))
     rapport = donnees.report(problemes)
     return rapport, valide if rapport.ok else None

@@ -147,3 +147,15 @@ def test_a_batch_not_on_a_terminal_prints_each_item_then_its_failures_first(tmp_
     assert f"écrit : {source / 'a.yaml'}" in lignes and f"invalide : {source / 'b.yaml'}" in lignes
     fin = resultat.stdout.split("élément(s) non produit(s) :", 1)[1]
     assert fin.lstrip().startswith(f"invalide : {source / 'b.yaml'}") and "[syntax]" in fin
+
+
+def test_checksums_are_reported_with_the_format_errors_not_in_a_second_round(
+        territoire_data: dict[str, Any], write_yaml: Callable[..., Path]) -> None:
+    set_path(territoire_data, "signature.date", "2010-02-30")
+    set_path(territoire_data, "operateur.comptes.avances.iban", "FR76 1470 7000 5008 0123 4567 868")
+    set_path(territoire_data, "operateur.siret", "39017425810009")
+    resultat = run("valider", write_yaml(territoire_data))
+    assert resultat.returncode == 1 and "3 problèmes" in resultat.stdout
+    assert "[date]" in resultat.stdout and "signature.date" in resultat.stdout
+    assert "[accounts]" in resultat.stdout and "operateur.comptes.avances.iban : IBAN" in resultat.stdout
+    assert "operateur.siret : SIRET « 39017425810009 » invalide" in resultat.stdout

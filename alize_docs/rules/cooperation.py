@@ -17,8 +17,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from stdnum.fr import siren as stdnum_siren
-
 from alize_docs.domain.budget import Budget, budget_territoire
 from alize_docs.domain.echeancier import ScheduleError, add_months, echeancier
 from alize_docs.domain.models import Cooperation, Territoire
@@ -26,6 +24,7 @@ from alize_docs.domain.programme import AVANCE_DIFFERE_MAX_MOIS, AVANCE_DUREE_MA
 from alize_docs.errors import Chemin, Probleme
 from alize_docs.formatting import format_date, format_montant
 from alize_docs.rules.blancs import blank_problems
+from alize_docs.rules.identifiants import probleme_siren
 
 __all__ = ["COOPERATION_RULES", "validate_cooperation"]
 
@@ -46,9 +45,8 @@ Regle = Callable[[Contexte], Iterator[Probleme]]
 def sme(ctx: Contexte) -> Iterator[Probleme]:
     """The beneficiary is an SME by the EU definition, registered, independent, with a job-creating project."""
     b = ctx.cooperation.beneficiaire
-    if not stdnum_siren.is_valid(b.siren):
-        yield Probleme("sme", ("beneficiaire", "siren"),
-                       f"SIREN « {b.siren} » invalide : 9 chiffres attendus, avec une clé de contrôle juste.")
+    if (probleme := probleme_siren(b.siren, ("beneficiaire", "siren"))) is not None:
+        yield probleme
     if not re.match(r"(RCS|RM)\b", b.immatriculation):
         yield Probleme("sme", ("beneficiaire", "immatriculation"),
                        "L'entreprise doit être inscrite au registre du commerce ou au registre des métiers : "

@@ -10,8 +10,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from stdnum import iban as stdnum_iban
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
-from stdnum.fr import siret as stdnum_siret
 
 from alize_docs.domain.budget import Budget, budget_territoire
 from alize_docs.domain.models import Territoire
@@ -19,6 +17,7 @@ from alize_docs.domain.programme import CONTRIBUTION_ASTREES_ANNUELLE, DUREE_ANN
 from alize_docs.errors import Chemin, Probleme
 from alize_docs.formatting import format_montant, format_pourcentage
 from alize_docs.rules.blancs import blank_problems
+from alize_docs.rules.identifiants import probleme_iban, probleme_siret
 
 __all__ = ["RULES", "validate_territoire"]
 
@@ -110,33 +109,22 @@ def astrees(ctx: Contexte) -> Iterator[Probleme]:
                            f"par année calendaire (article 7) ; l'année {i + 1} indique {format_montant(montant)}.")
 
 
-_IBAN_ERREURS = {
-    InvalidChecksum: "la clé de contrôle est fausse (une erreur de saisie ?)",
-    InvalidLength: "la longueur ne correspond pas au pays",
-    InvalidFormat: "le format n'est pas celui d'un IBAN",
-    InvalidComponent: "le code pays ou le compte est invalide",
-}
-
-
 def accounts(ctx: Contexte) -> Iterator[Probleme]:
     """Two distinct accounts, each with a valid IBAN; the operator's SIRET is valid."""
     op = ctx.territoire.operateur
     compacts = {}
     for nom in ("avances", "fonctionnement"):
         iban = getattr(op.comptes, nom).iban
-        chemin = ("operateur", "comptes", nom, "iban")
-        try:
-            compacts[nom] = stdnum_iban.validate(iban)
-        except tuple(_IBAN_ERREURS) as exc:
-            raison = next(m for t, m in _IBAN_ERREURS.items() if isinstance(exc, t))
-            yield Probleme("accounts", chemin, f"IBAN « {iban} » invalide : {raison}.")
+        if (probleme := probleme_iban(iban, ("operateur", "comptes", nom, "iban"))) is not None:
+            yield probleme
+        else:
+            compacts[nom] = stdnum_iban.compact(iban)
     if len(compacts) == 2 and compacts["avances"] == compacts["fonctionnement"]:
         yield Probleme("accounts", ("operateur", "comptes", "fonctionnement", "iban"),
                        "Le compte de fonctionnement doit être distinct du compte du fonds d'avances "
                        "remboursables (article 4) : les deux IBAN sont identiques.")
-    if not stdnum_siret.is_valid(op.siret):
-        yield Probleme("accounts", ("operateur", "siret"),
-                       f"SIRET « {op.siret} » invalide : 14 chiffres attendus, avec une clé de contrôle juste.")
+    if (probleme := probleme_siret(op.siret, ("operateur", "siret"))) is not None:
+        yield probleme
 
 
 def balance(ctx: Contexte) -> Iterator[Probleme]:
