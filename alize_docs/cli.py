@@ -61,6 +61,29 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)  # type: ignore[arg-type]
 
 
+_EXEMPLES = {
+    "valider": ["alize-docs valider toulinois.yaml cooperation-toul-2011-003.yaml",
+                "alize-docs valider --json reseau/*.yaml > rapport.json"],
+    "generer": ["alize-docs generer toulinois.yaml -o sortie/", "alize-docs generer toulinois.yaml -o sortie/ --pdf"],
+    "clauses": ["alize-docs clauses", "alize-docs clauses --clauses clauses-toul/"],
+    "verifier-clauses": ["alize-docs verifier-clauses --clauses clauses-toul/", "alize-docs verifier-clauses --ecrire"],
+    "comparer": ["alize-docs comparer 2008 2011 -o redline.docx",
+                 "alize-docs comparer partenariat/article-5-2-comite-agrement@2008 @2011",
+                 "alize-docs comparer signee.docx relue.docx"],
+    "lot": ["alize-docs lot reseau/ -o sortie/ --pdf --jobs 2", "alize-docs lot conventions.xlsx -o sortie/"],
+    "renouveler": ["alize-docs renouveler toulinois.yaml --date 2013-11-26 -o toulinois-2013.yaml"],
+    "modele-tableur": ["alize-docs modele-tableur conventions.xlsx"],
+    "inspecter": ["alize-docs inspecter sortie/convention-partenariat-toulinois.docx",
+                  "alize-docs inspecter sortie/ --clause partenariat/signatures@2008"],
+}
+"""An example or two per command, shown at the end of its --help."""
+
+
+def _exemples(commande: str) -> str:
+    lignes = _EXEMPLES[commande]
+    return ("Exemples :" if len(lignes) > 1 else "Exemple :") + "".join(f"\n  {ligne}" for ligne in lignes)
+
+
 def _parser() -> _Parser:
     parser = _Parser(
         prog="alize-docs",
@@ -73,14 +96,16 @@ def _parser() -> _Parser:
                                       parser_class=_Parser)
     commandes.required = True
 
-    valider = commandes.add_parser("valider", help="vérifie des fichiers de saisie sans rien écrire",
+    valider = commandes.add_parser("valider", epilog=_exemples("valider"),
+        help="vérifie des fichiers de saisie sans rien écrire",
                                    description="Vérifie chaque fichier et liste tous ses problèmes : "
                                                "la règle, le champ, la ligne, ce qui ne va pas.")
     valider.add_argument("fichiers", nargs="+", metavar="FICHIER", help="fichier de saisie YAML")
     valider.add_argument("--json", action="store_true", help="écrit le rapport en JSON")
     _clauses_option(valider)
 
-    generer = commandes.add_parser("generer", help="produit les documents Word d'un fichier de saisie",
+    generer = commandes.add_parser("generer", epilog=_exemples("generer"),
+        help="produit les documents Word d'un fichier de saisie",
                                    description="Vérifie le fichier puis écrit ses documents : pour un dispositif, "
                                                "la convention de partenariat, ses trois annexes et le dossier de "
                                                "signature qui les réunit ; pour une convention de coopération, "
@@ -93,10 +118,12 @@ def _parser() -> _Parser:
                               "signature en un seul PDF avec un signet par document")
     _clauses_option(generer)
 
-    liste = commandes.add_parser("clauses", help="liste les clauses, leurs versions et les modèles qui les utilisent")
+    liste = commandes.add_parser("clauses", epilog=_exemples("clauses"),
+        help="liste les clauses, leurs versions et les modèles qui les utilisent")
     _clauses_option(liste)
 
-    verifier = commandes.add_parser("verifier-clauses", help="vérifie la bibliothèque de clauses",
+    verifier = commandes.add_parser("verifier-clauses", epilog=_exemples("verifier-clauses"),
+        help="vérifie la bibliothèque de clauses",
                                     description="Vérifie chaque modèle et chaque version de clause : fichiers et "
                                                 "métadonnées, syntaxe, variables, rendu sur des exemples, termes "
                                                 "obligatoires du programme, exemples rendus à jour.")
@@ -106,7 +133,8 @@ def _parser() -> _Parser:
                                "filtres, balisage), puis vérifie")
 
     comparer = commandes.add_parser(
-        "comparer", help="compare deux versions d'une clause, deux modèles ou deux documents Word",
+        "comparer", epilog=_exemples("comparer"),
+        help="compare deux versions d'une clause, deux modèles ou deux documents Word",
         description="A et B : une clause et deux versions (partenariat/article-5-2-comite-agrement@2008 @2011), "
                     "deux modèles (2008 2011) ou deux fichiers .docx. Affiche les différences mot à mot et un "
                     "résumé par clause ; avec -o, écrit un document Word en mode révision (modifications suivies).")
@@ -120,7 +148,8 @@ def _parser() -> _Parser:
     _clauses_option(comparer)
 
     lot = commandes.add_parser(
-        "lot", help="produit en une fois les documents d'un dossier de fichiers ou d'un classeur",
+        "lot", epilog=_exemples("lot"),
+        help="produit en une fois les documents d'un dossier de fichiers ou d'un classeur",
         description="SOURCE : un dossier de fichiers de dispositifs et de conventions de coopération (mélangés), "
                     "ou un classeur .xlsx de conventions de coopération (voir modele-tableur). Tout est vérifié "
                     "d'abord ; les éléments valides sont produits en parallèle, un dossier par dispositif ; un "
@@ -135,7 +164,8 @@ def _parser() -> _Parser:
     _clauses_option(lot)
 
     renouveler = commandes.add_parser(
-        "renouveler", help="prépare le fichier de saisie du renouvellement d'une convention",
+        "renouveler", epilog=_exemples("renouveler"),
+        help="prépare le fichier de saisie du renouvellement d'une convention",
         description="Écrit NOUVEAU.yaml à partir d'ANCIEN.yaml : nature renouvellement, nouvelle date de "
                     "signature, modèle le plus récent, partenaires et apports repris, et premiers_resultats à "
                     "compléter (le fichier est refusé tant qu'il ne l'est pas).")
@@ -144,13 +174,15 @@ def _parser() -> _Parser:
                             help="date de signature de la nouvelle convention")
     renouveler.add_argument("-o", "--sortie", required=True, metavar="NOUVEAU.yaml", type=Path)
 
-    tableur = commandes.add_parser("modele-tableur", help="écrit un classeur vide de conventions de coopération",
+    tableur = commandes.add_parser("modele-tableur", epilog=_exemples("modele-tableur"),
+        help="écrit un classeur vide de conventions de coopération",
                                    description="Écrit un classeur .xlsx : la ligne des colonnes, une ligne "
                                                "d'exemple, et une feuille qui explique chaque colonne.")
     tableur.add_argument("fichier", metavar="FICHIER.xlsx", type=Path)
 
     inspecter = commandes.add_parser(
-        "inspecter", help="montre de quoi un document a été fait (modèle, versions des clauses, données)",
+        "inspecter", epilog=_exemples("inspecter"),
+        help="montre de quoi un document a été fait (modèle, versions des clauses, données)",
         description="Pour un fichier .docx ou .pdf produit par alize-docs : son modèle, ses clauses (id, version, "
                     "empreinte), l'empreinte des données et l'outil. Pour un dossier avec --clause id@version : "
                     "les documents construits avec cette version.")

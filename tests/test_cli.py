@@ -159,3 +159,12 @@ def test_checksums_are_reported_with_the_format_errors_not_in_a_second_round(
     assert "[date]" in resultat.stdout and "signature.date" in resultat.stdout
     assert "[accounts]" in resultat.stdout and "operateur.comptes.avances.iban : IBAN" in resultat.stdout
     assert "operateur.siret : SIRET « 39017425810009 » invalide" in resultat.stdout
+
+
+@pytest.mark.parametrize("commande", ["valider", "generer", "clauses", "verifier-clauses", "comparer", "lot",
+                                      "renouveler", "modele-tableur", "inspecter"])
+def test_each_command_explains_itself_with_an_example(commande: str) -> None:
+    resultat = run(commande, "--help")
+    assert resultat.returncode == 0 and "utilisation : alize-docs " + commande in resultat.stdout
+    assert "Exemple" in resultat.stdout and f"alize-docs {commande} " in resultat.stdout.split("Exemple", 1)[1]
+    assert "usage:" not in resultat.stdout and "show this help" not in resultat.stdout
