@@ -21,6 +21,7 @@ from alize_docs._version import __version__
 from alize_docs.api import check_file, documents_using, generate, inspect_file
 from alize_docs.clauses.library import ClauseLibrary, bundled_path
 from alize_docs.errors import AlizeError, ClauseError, CommandError, InvalidInput, ModelError
+from alize_docs.formatting import parse_date
 from alize_docs.output import write_atomic
 
 OK, INVALIDE, USAGE, INTERNE = 0, 1, 2, 3
@@ -193,9 +194,10 @@ def _parser() -> _Parser:
 
 def _date(texte: str) -> dt.datetime:
     try:
-        return dt.datetime.combine(dt.date.fromisoformat(texte), dt.time(), tzinfo=dt.UTC)
+        return dt.datetime.combine(parse_date(texte), dt.time(), tzinfo=dt.UTC)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"date invalide « {texte} » (AAAA-MM-JJ attendu)") from None
+        raise argparse.ArgumentTypeError(f"date invalide « {texte} » (AAAA-MM-JJ ou JJ/MM/AAAA, avec un jour qui "
+                                         "existe)") from None
 
 
 def _clauses_option(parser: argparse.ArgumentParser) -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "montant_en_chiffres_et_lettres",
     "montant_en_lettres",
     "nombre_en_lettres_et_chiffres",
+    "parse_date",
     "parse_montant",
     "typographie",
 ]
@@ -270,6 +271,24 @@ def typographie(texte: str) -> str:
 
 _SPACES_IN_AMOUNT = re.compile("[ \u00a0\u202f\u2009]")
 _AMOUNT = re.compile(r"(?P<entier>\d+)(?:(?P<sep>[.,])(?P<decimales>\d+))?")
+
+
+_DATE_FR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def parse_date(texte: str) -> dt.date:
+    """Return the date *texte* writes, as ``AAAA-MM-JJ`` or ``JJ/MM/AAAA``; raise ``ValueError`` otherwise.
+
+    >>> parse_date("26/11/2013"), parse_date("2013-11-26")
+    (datetime.date(2013, 11, 26), datetime.date(2013, 11, 26))
+    >>> parse_date("30/02/2013")
+    Traceback (most recent call last):
+    ValueError: day is out of range for month
+    """
+    texte = texte.strip()
+    if jma := _DATE_FR.fullmatch(texte):
+        return dt.date(int(jma[3]), int(jma[2]), int(jma[1]))
+    return dt.date.fromisoformat(texte)
 
 
 def parse_montant(texte: str) -> Decimal:

@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from alize_docs.errors import InvalidInput, ValidationReport
-from alize_docs.formatting import AmountSyntaxError, parse_montant
+from alize_docs.formatting import AmountSyntaxError, parse_date, parse_montant
 
 __all__ = [
     "Apports",
@@ -93,15 +93,12 @@ def _montant(valeur: Any) -> Any:
     return valeur
 
 
-_DATE_FR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 def _date(valeur: Any) -> Any:
-    if isinstance(valeur, str) and (jma := _DATE_FR.fullmatch(valeur.strip())):
-        valeur = f"{jma[3]}-{int(jma[2]):02d}-{int(jma[1]):02d}"
     if isinstance(valeur, str):
         try:
-            return dt.date.fromisoformat(valeur.strip())
+            return parse_date(valeur)
         except ValueError:
             raise PydanticCustomError(
                 "date",
