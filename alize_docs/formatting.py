@@ -195,7 +195,7 @@ def de(nom: str | NomPropre) -> str:
     >>> de("Toul"), de("Épinal"), de("Le Havre"), de("Les Mureaux"), de("ALIZÉ® Toulinois"), de("Haguenau")
     ('de Toul', "d'Épinal", 'du Havre', 'des Mureaux', "d'ALIZÉ® Toulinois", 'de Haguenau')
     """
-    return nom.de if isinstance(nom, NomPropre) else noms.lieu(nom).de
+    return nom.de if isinstance(nom, NomPropre) else _lieu(nom).de
 
 
 def a(nom: str | NomPropre) -> str:
@@ -204,7 +204,13 @@ def a(nom: str | NomPropre) -> str:
     >>> a("Nancy"), a("Le Havre"), a("Les Sables-d'Olonne"), a(noms.organisation("Chambre de commerce"))
     ('à Nancy', 'au Havre', "aux Sables-d'Olonne", 'à la Chambre de commerce')
     """
-    return nom.a if isinstance(nom, NomPropre) else noms.lieu(nom).a
+    return nom.a if isinstance(nom, NomPropre) else _lieu(nom).a
+
+
+def _lieu(nom: str) -> NomPropre:
+    """The place *nom*; outside the COG the name keeps its own spaces (« ALIZÉ®\u00a0Toulinois » stays unbroken)."""
+    lieu = noms.lieu(nom)
+    return lieu if isinstance(lieu, noms.Commune) else NomPropre(nom.strip(), lieu.tncc)
 
 
 def format_iban(iban: str) -> str:
