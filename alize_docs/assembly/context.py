@@ -1,8 +1,9 @@
 """The variables each document's clauses read: one typed context per kind of document, built once.
 
 The context holds the input models, the computed budget or schedule, the program's fixed terms, and the few
-phrasings derived from inputs (the Préfet's title, the groups of partners that sign on their own, article
-numbers). ``clauses/README.md`` lists every variable with its meaning and an example.
+phrasings derived from inputs: places with their article (:mod:`alize_docs.noms`), the words that agree with a
+person's civilité (the Préfet's title, « représentée par sa directrice régionale »), the groups of partners that
+sign on their own (read by ``@parties`` and ``@signatures``), article numbers. ``clauses/README.md`` lists every variable with its meaning and an example.
 """
 
 from __future__ import annotations
