@@ -322,3 +322,11 @@ def test_an_empty_group_gives_no_heading(territoire: dict[str, Any]) -> None:
 def test_the_example_files_are_accepted_as_they_are() -> None:
     assert alize_docs.check_file(FIXTURES / "toulinois.yaml").problemes == ()
     assert alize_docs.check_file(COOPERATION).problemes == ()
+
+
+def test_the_comite_president_represents_her_company(territoire: dict[str, Any]) -> None:
+    set_path(territoire, "comite_agrement.president.civilite", "Madame")
+    set_path(territoire, "partenaires[0].nom", "Société industrielle de l'Est")
+    texte = plat(convention(territoire))
+    assert ("la présidence du comité d'agrément est assurée par Madame Bernard Weiss, Directeur régional, "
+            "représentante de la Société industrielle de l'Est.") in texte

@@ -3,7 +3,8 @@
 The context holds the input models, the computed budget or schedule, the program's fixed terms, and the few
 phrasings derived from inputs: places with their article (:mod:`alize_docs.noms`), the words that agree with a
 person's civilité (the Préfet's title, « représentée par sa directrice régionale »), the groups of partners that
-sign on their own (read by ``@parties`` and ``@signatures``), article numbers. ``clauses/README.md`` lists every variable with its meaning and an example.
+sign on their own (read by ``@parties`` and ``@signatures``), article numbers. ``clauses/README.md`` lists
+every variable with its meaning and an example.
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ class ContexteTerritoire(TypedDict):
     qualite_directeur_cdc: str
     cdc_representee: str
     operateur_represente: str
+    president_representant: str
 
 
 class ContexteCooperation(TypedDict):
@@ -168,6 +170,7 @@ def contexte_territoire(territoire: Territoire) -> ContexteTerritoire:
         "le_prefet": noms.accord(prefet.civilite, "le Préfet", "la Préfète"),
         "du_prefet": noms.accord(prefet.civilite, "du Préfet", "de la Préfète"),
         "qualite_directeur_cdc": directeur.qualite or noms.directeur_regional(directeur.civilite),
+        "president_representant": noms.representant(t.comite_agrement.president.civilite),
         "operateur_represente": "représenté" if t.operateur.denomination.tncc == 2 else "représentée",
         "cdc_representee": noms.represente_par(True, directeur.civilite, "directeur régional",
                                                "directrice régionale"),
