@@ -54,6 +54,19 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Renvoi(Paragraph):
+    """Where a clause asks assembly for one entry per party of a group: ``@parties groupe`` (a line of the
+    parties), ``@signatures groupe`` (a signature block). *style* is the directive, *runs* the optional role
+    written after ``|``; assembly replaces it before rendering, so it never reaches a file."""
+
+    groupe: str = ""
+
+    @property
+    def text(self) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
 class SignatureBlock:
     """One party's block: its lines (the first names the party), then room to sign."""
 

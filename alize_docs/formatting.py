@@ -18,6 +18,9 @@ from babel import Locale
 from babel.numbers import format_decimal
 from num2words import num2words
 
+from alize_docs import noms
+from alize_docs.noms import NomPropre
+
 __all__ = [
     "NBSP",
     "NNBSP",
@@ -182,63 +185,60 @@ def format_date(date: dt.date) -> str:
     return f"{jour} {_MOIS[date.month]} {date.year}"
 
 
-_VOYELLE = re.compile(r"(?i)[aeiouyhàâäéèêëîïôöùûüÿæœ]")
 
 
-def de(nom: str) -> str:
-    """Return *nom* preceded by « de », elided or contracted as French requires.
+def de(nom: str | NomPropre) -> str:
+    """Return *nom* preceded by « de », elided or contracted as the COG or the name requires (:mod:`alize_docs.noms`).
 
-    >>> de("Toul"), de("Épinal"), de("Le Havre"), de("Les Mureaux"), de("ALIZÉ® Toulinois")
-    ('de Toul', "d'Épinal", 'du Havre', 'des Mureaux', "d'ALIZÉ® Toulinois")
+    A :class:`~alize_docs.noms.NomPropre` (an organisation, a département) gives its own form; a plain text is read
+    as a place (:func:`alize_docs.noms.lieu`): a commune of the COG takes its article, any other name the generic rules.
+
+    >>> de("Toul"), de("Épinal"), de("Le Havre"), de("Les Mureaux"), de("ALIZÉ® Toulinois"), de("Haguenau")
+    ('de Toul', "d'Épinal", 'du Havre', 'des Mureaux', "d'ALIZÉ® Toulinois", 'de Haguenau')
     """
-    if nom.startswith("Le "):
-        return "du " + nom[3:]
-    if nom.startswith("Les "):
-        return "des " + nom[4:]
-    return ("d'" if _VOYELLE.match(nom) else "de ") + nom
+    return nom.de if isinstance(nom, NomPropre) else _lieu(nom).de
 
 
-def a(nom: str) -> str:
-    """Return *nom* preceded by « à », contracted as French requires.
+def a(nom: str | NomPropre) -> str:
+    """Return *nom* preceded by « à », contracted as the COG or the name requires.
 
-    >>> a("Parole d'entreprises"), a("Le Creusot"), a("Les Ulis")
-    ("à Parole d'entreprises", 'au Creusot', 'aux Ulis')
+    >>> a("Nancy"), a("Le Havre"), a("Les Sables-d'Olonne"), a(noms.organisation("Chambre de commerce"))
+    ('à Nancy', 'au Havre', "aux Sables-d'Olonne", 'à la Chambre de commerce')
     """
-    if nom.startswith("Le "):
-        return "au " + nom[3:]
-    if nom.startswith("Les "):
-        return "aux " + nom[4:]
-    return "à " + nom
+    return nom.a if isinstance(nom, NomPropre) else _lieu(nom).a
+
+
+def _lieu(nom: str) -> NomPropre:
+    """The place *nom*; outside the COG the name keeps its own spaces (« ALIZÉ®\u00a0Toulinois » stays unbroken)."""
+    lieu = noms.lieu(nom)
+    return lieu if isinstance(lieu, noms.Commune) else NomPropre(nom.strip(), lieu.tncc)
 
 
 def format_iban(iban: str) -> str:
     """Return an IBAN in groups of four joined by no-break spaces, so it never breaks across lines.
 
-    >>> format_iban("FR7614707000500801234567869")
+    >>> format_iban("FR76-1470-7000-5008-0123-4567-869")
     'FR76\xa01470\xa07000\xa05008\xa00123\xa04567\xa0869'
     """
-    compact = re.sub(r"\s", "", iban).upper()
-    return NBSP.join(compact[i:i + 4] for i in range(0, len(compact), 4))
+    return noms.format_iban(iban)
 
 
 def format_siren(siren: str) -> str:
-    """Return a SIREN in three groups of three.
+    """Return a SIREN in three groups of three, joined by no-break spaces.
 
     >>> format_siren("802645135")
-    '802 645 135'
+    '802\xa0645\xa0135'
     """
-    compact = re.sub(r"\s", "", siren)
-    return f"{compact[:3]} {compact[3:6]} {compact[6:]}"
+    return noms.format_siren(siren)
 
 
 def format_siret(siret: str) -> str:
-    """Return a SIRET as SIREN (3 groups of 3) then NIC.
+    """Return a SIRET as SIREN (3 groups of 3) then NIC, joined by no-break spaces.
 
     >>> format_siret("39017425810008")
-    '390 174 258 10008'
+    '390\xa0174\xa0258\xa010008'
     """
-    compact = re.sub(r"\s", "", siret)
-    return f"{compact[:3]} {compact[3:6]} {compact[6:9]} {compact[9:]}"
+    return noms.format_siret(siret)
 
 
 _ESPACES = "[ \u00a0\u202f\u2009]"

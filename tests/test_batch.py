@@ -198,7 +198,7 @@ def test_what_french_excel_does_to_values_is_undone(tmp_path: Path) -> None:
     assert (ambigu.code, ambigu.champ) == ("amount", "avance_remboursable.montant")
     texte = "\n".join(p.text for p in docx.Document(str(tmp_path / "out" / "Toulinois" /
                                                         "cooperation-a-1.docx")).paragraphs)
-    assert f"SIREN {siren[:3]} {siren[3:6]} {siren[6:]}" in texte
+    assert f"SIREN {siren[:3]}\u00a0{siren[3:6]}\u00a0{siren[6:]}" in texte  # no-break: never split
     assert "Fait à Toul, le 8 avril 2011" in texte and "vingt mille euros (20\u202f000\u00a0€)" in texte
 
 

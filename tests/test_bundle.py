@@ -67,7 +67,7 @@ def pdf_text(chemin: Path) -> list[str]:
 
 
 @pytest.mark.parametrize(("nom", "attendu"), [
-    ("convention-partenariat-toulinois", "ARTICLE 8 : DUREE DE LA CONVENTION"),
+    ("convention-partenariat-toulinois", "ARTICLE 8 : DURÉE DE LA CONVENTION"),
     ("annexe-1-budget-toulinois", "Total du fonds d'avances remboursables"),
     ("annexe-2-cahier-des-charges-toulinois", "Le comité d'agrément, structure opérationnelle du programme"),
     ("annexe-3-operateur-local-toulinois", "ne verse les fonds qu'après signature de la convention de coopération"),

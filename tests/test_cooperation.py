@@ -52,7 +52,7 @@ def test_shared_example_is_the_bundled_fixture() -> None:
 def test_parties_project_and_decision(word: docx.document.Document) -> None:
     t = texte(word)
     assert ("Menuiseries du Toulois, SARL au capital de 50\u202f000\u00a0€, immatriculée au RCS Nancy sous le "
-            "numéro SIREN 802 645 135") in t
+            "numéro SIREN 802\u00a0645\u00a0135") in t
     assert "représentée par Madame Claire Martin, Gérante, ci-après dénommée «\u00a0le bénéficiaire\u00a0»" in t
     assert "Création d'une ligne de fabrication de fenêtres bois-aluminium" in t
     assert ("prise à la majorité des 2/3 des membres présents (7 voix pour, 9 membres présents, dont 5 voix pour "

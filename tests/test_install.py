@@ -38,4 +38,4 @@ def test_installed_wheel_works_from_another_directory(tmp_path: Path) -> None:
                               cwd=ailleurs, env=environnement, capture_output=True, text=True, timeout=120)
     assert resultat.returncode == 0, resultat.stderr
     document = docx.Document(str(ailleurs / "sortie" / "convention-partenariat-toulinois.docx"))
-    assert "ARTICLE 8\u00a0: DUREE DE LA CONVENTION" in [p.text for p in document.paragraphs]
+    assert "ARTICLE 8\u00a0: DURÉE DE LA CONVENTION" in [p.text for p in document.paragraphs]

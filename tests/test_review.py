@@ -143,7 +143,7 @@ def test_the_check_catches_a_misspelt_variable_even_in_a_branch_not_taken(tmp_pa
 
 def test_the_check_catches_syntax_errors_unknown_names_and_missing_metadata(tmp_path: Path) -> None:
     override(tmp_path, "partenariat/article-1-objet", "2008",
-             lambda t: t.replace("{{ dispositif.zone_emploi | de }}", "{{ dispositif.zone_emploi | de "))
+             lambda t: t.replace("{{ zone_emploi.de }}", "{{ zone_emploi.de "))
     override(tmp_path, "partenariat/expose", "2008", lambda t: t.replace("CECI", "{{ preambule }} CECI"))
     override(tmp_path, "partenariat/fait-a", "2008", lambda t: re.sub(r"source: .*\n", "", t))
     textes = [p.text() for p in check_library(ClauseLibrary([tmp_path / "clauses"]))]

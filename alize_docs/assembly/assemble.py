@@ -23,10 +23,20 @@ from alize_docs.assembly.context import (
 )
 from alize_docs.assembly.tables import budget_tables
 from alize_docs.clauses.library import ClauseLibrary
-from alize_docs.document import AssembledDocument, Table
-from alize_docs.domain.models import Cooperation, Territoire
+from alize_docs.document import (
+    AssembledDocument,
+    Block,
+    Paragraph,
+    Renvoi,
+    Run,
+    SignatureBlock,
+    SignatureTable,
+    Table,
+)
+from alize_docs.domain.models import Cooperation, Partenaire, Territoire
 from alize_docs.domain.programme import DOCUMENTS, DOCUMENTS_TERRITOIRE, DocumentKind
-from alize_docs.formatting import NBSP, de
+from alize_docs.errors import ModelError
+from alize_docs.formatting import NBSP, de, typographie
 from alize_docs.rules.blancs import check_no_blanks
 
 __all__ = [
@@ -64,6 +74,7 @@ def _assemble(kind: DocumentKind, territoire: Territoire, library: ClauseLibrary
               subject: str, date: dt.date) -> AssembledDocument:
     """Assemble *kind* from the territory's model and check that no blank is left in it."""
     blocs, clauses = library.assemble(territoire.modele, kind, contexte, tables)
+    blocs = expand_parties(blocs, contexte, territoire.modele, kind)
     document = AssembledDocument(
         kind=kind, title=title, short_title=short_title, subject=subject,
         header=f"«{NBSP}{nom_dispositif(territoire)}{NBSP}»", author=territoire.operateur.nom, date=date,
@@ -71,6 +82,70 @@ def _assemble(kind: DocumentKind, territoire: Territoire, library: ClauseLibrary
     )
     check_no_blanks(document.title, [document.header, *(b.text for b in document.blocks)])
     return document
+
+
+def expand_parties(blocs: list[Block], contexte: Mapping[str, Any], modele: str, kind: str) -> list[Block]:
+    """Replace each ``@parties groupe`` and ``@signatures groupe`` of *blocs* by one entry per party of the group.
+
+    ``@parties groupe`` gives a second-level bullet « Nom : signataire, qualité ; » per party (« Nom ; » for a
+    party without a signatory of its own); ``@parties groupe | rôle`` a bullet « Nom, rôle, représentée par
+    signataire, qualité, ». ``@signatures groupe`` gives one block « Pour <nom avec son article> | signataire |
+    qualité » per party (``@signatures groupe | titre``: « Pour <titre> <nom> »), in the same table as the
+    ``@signature`` blocks written right before or after it.
+    """
+    sortie: list[Block] = []
+    developpes: set[int] = set()  # positions in sortie of the signature tables that hold expanded blocks
+    for bloc in blocs:
+        if not isinstance(bloc, Renvoi):
+            if isinstance(bloc, SignatureTable) and sortie and len(sortie) - 1 in developpes:
+                sortie[-1] = _joindre(sortie[-1], bloc)
+            else:
+                sortie.append(bloc)
+            continue
+        groupe = contexte.get(bloc.groupe)
+        if not isinstance(groupe, list):
+            raise ModelError(f"« @{bloc.style} {bloc.groupe} » : le document « {kind} » n'a pas ce groupe de "
+                             "parties", modele=modele)
+        partenaires: list[Partenaire] = groupe
+        if bloc.style == "parties":
+            sortie.extend(_ligne_partie(p, bloc.runs) for p in partenaires)
+        elif partenaires:
+            table = SignatureTable(tuple(_bloc_signature(p, bloc.runs) for p in partenaires))
+            if sortie and isinstance(sortie[-1], SignatureTable):
+                sortie[-1] = _joindre(sortie[-1], table)
+            else:
+                sortie.append(table)
+            developpes.add(len(sortie) - 1)
+    return sortie
+
+
+def _joindre(premier: Block, second: SignatureTable) -> SignatureTable:
+    assert isinstance(premier, SignatureTable)
+    return SignatureTable(premier.blocks + second.blocks)
+
+
+def _ligne_partie(partenaire: Partenaire, role: tuple[Run, ...]) -> Paragraph:
+    signataire = partenaire.signataire
+    personne = "" if signataire is None else signataire.nom_complet + (
+        f", {signataire.qualite}" if signataire.qualite else "")
+    if not role:
+        return Paragraph("bullet2", (Run(typographie(f"{partenaire.nom} : {personne} ;" if personne
+                                                     else f"{partenaire.nom} ;")),))
+    debut = Run(partenaire.denomination.avec_article_majuscule + ", ")
+    fin = Run(typographie(f", représentée par {personne}," if personne else ","))
+    return Paragraph("bullet1", (debut, *role, fin))
+
+
+def _bloc_signature(partenaire: Partenaire, titre: tuple[Run, ...]) -> SignatureBlock:
+    """One party's block: « Pour <titre> <nom> » when the directive gives a title (« l'entreprise », as the model
+    writes it for companies) and the input sets no article, else « Pour » and the name with its article."""
+    signataire = partenaire.signataire
+    entete = "".join(r.text for r in titre).strip()
+    lignes = [f"Pour {entete} {partenaire.nom}" if entete and partenaire.article is None
+              else partenaire.denomination.pour]  # an article the input sets prevails
+    if signataire is not None:
+        lignes += [signataire.nom_complet, *([signataire.qualite] if signataire.qualite else [])]
+    return SignatureBlock(tuple((Run(ligne),) for ligne in lignes))
 
 
 def assemble_convention(territoire: Territoire, library: ClauseLibrary) -> AssembledDocument:

@@ -1,8 +1,10 @@
 """The variables each document's clauses read: one typed context per kind of document, built once.
 
 The context holds the input models, the computed budget or schedule, the program's fixed terms, and the few
-phrasings derived from inputs (the Préfet's title, the groups of partners that sign on their own, article
-numbers). ``clauses/README.md`` lists every variable with its meaning and an example.
+phrasings derived from inputs: places with their article (:mod:`alize_docs.noms`), the words that agree with a
+person's civilité (the Préfet's title, « représentée par sa directrice régionale »), the groups of partners that
+sign on their own (read by ``@parties`` and ``@signatures``), article numbers. ``clauses/README.md`` lists
+every variable with its meaning and an example.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypedDict
 
+from alize_docs import noms
 from alize_docs.assembly.tables import Appui, schedule_table, tableau_competences, tableau_financement
 from alize_docs.clauses.library import ClauseLibrary
 from alize_docs.document import Table
@@ -41,7 +44,7 @@ from alize_docs.domain.programme import (
     PLAFOND_CDC,
     VALORISATION_JOUR,
 )
-from alize_docs.formatting import NBSP, de
+from alize_docs.formatting import NBSP
 
 __all__ = ["ContexteCooperation", "ContexteTerritoire", "ProgrammeTermes", "contexte_cooperation",
            "contexte_territoire", "cooperation_context", "nom_dispositif", "territory_context"]
@@ -84,8 +87,16 @@ class ContexteTerritoire(TypedDict):
     valorisation_totale: Decimal
     part_cdc: Decimal
     programme: ProgrammeTermes
+    departement: noms.Departement
+    zone_emploi: noms.Lieu
+    lieu_signature: noms.Lieu
     qualite_prefet: str
+    le_prefet: str
+    du_prefet: str
     qualite_directeur_cdc: str
+    cdc_representee: str
+    operateur_represente: str
+    president_representant: str
 
 
 class ContexteCooperation(TypedDict):
@@ -115,6 +126,13 @@ class ContexteCooperation(TypedDict):
     num: dict[str, int | None]
     majorite: str
     exemplaires: int
+    lieu_signature: noms.Lieu
+    lieu_convention: noms.Lieu
+    le_president: str
+    representant_comite: str
+    president_representant: str
+    president_qualite: str
+    dirigeant_qualite: str
 
 
 def contexte_territoire(territoire: Territoire) -> ContexteTerritoire:
@@ -123,6 +141,7 @@ def contexte_territoire(territoire: Territoire) -> ContexteTerritoire:
     budget = budget_territoire(t)
     propres = [p for p in t.partenaires if p.represente_par is None]
     prefet, directeur = t.etat.prefet, t.cdc.directeur
+    departement = noms.departement(t.dispositif.departement)  # validation refuses an unknown one
     return ContexteTerritoire(**{
         "dispositif": t.dispositif,
         "signature": t.signature,
@@ -144,10 +163,17 @@ def contexte_territoire(territoire: Territoire) -> ContexteTerritoire:
         "part_cdc": (budget.dotation_cdc * 100 / budget.autres_dotations).quantize(Decimal("0.1"))
         if budget.autres_dotations else Decimal(0),
         "programme": ProgrammeTermes(),
-        "qualite_prefet": prefet.qualite or (
-            f"{'Préfète' if prefet.civilite == 'Madame' else 'Préfet'} {de(t.dispositif.departement)}"),
-        "qualite_directeur_cdc": directeur.qualite or (
-            "Directrice régionale" if directeur.civilite == "Madame" else "Directeur régional"),
+        "departement": departement,
+        "zone_emploi": noms.lieu(t.dispositif.zone_emploi),
+        "lieu_signature": noms.lieu(t.signature.lieu),
+        "qualite_prefet": prefet.qualite or noms.prefet_de(departement, prefet.civilite),
+        "le_prefet": noms.accord(prefet.civilite, "le Préfet", "la Préfète"),
+        "du_prefet": noms.accord(prefet.civilite, "du Préfet", "de la Préfète"),
+        "qualite_directeur_cdc": directeur.qualite or noms.directeur_regional(directeur.civilite),
+        "president_representant": noms.representant(t.comite_agrement.president.civilite),
+        "operateur_represente": "représenté" if t.operateur.denomination.tncc == 2 else "représentée",
+        "cdc_representee": noms.represente_par(True, directeur.civilite, "directeur régional",
+                                               "directrice régionale"),
     })
 
 
@@ -163,6 +189,7 @@ def contexte_cooperation(cooperation: Cooperation, territoire: Territoire, libra
                            avance.date_versement) if avance else ()
     numeros = _article_numbers(avance is not None or c.pret_bonifie is not None, avance is not None)
     signataires = 2 + len(entreprises) + (mandataire not in entreprises)
+    president = t.comite_agrement.president
     contexte = ContexteCooperation(**{
         "cooperation": c, "beneficiaire": c.beneficiaire, "projet": c.projet, "comite": c.comite,
         "avance": avance, "pret": c.pret_bonifie, "signature": c.signature,
@@ -177,6 +204,13 @@ def contexte_cooperation(cooperation: Cooperation, territoire: Territoire, libra
         "echeances": echeances, "num": numeros,
         "majorite": MAJORITES[library.modele(t.modele).majorite],
         "exemplaires": signataires + 1,
+        "lieu_signature": noms.lieu(c.signature.lieu),
+        "lieu_convention": noms.lieu(t.signature.lieu),
+        "le_president": noms.accord(president.civilite, "Le président", "La présidente"),
+        "representant_comite": noms.accord(president.civilite, "son président", "sa présidente"),
+        "president_representant": noms.representant(president.civilite),
+        "president_qualite": noms.accord(president.civilite, "Président", "Présidente"),
+        "dirigeant_qualite": noms.accord(c.beneficiaire.dirigeant.civilite, "Dirigeant", "Dirigeante"),
     })
     tables = {"competences": tableau_competences(appuis), "financement": tableau_financement(c)}
     if echeances:

@@ -7,7 +7,10 @@ After a clause's variables are filled in, its text is parsed here into paragraph
 - ``- item`` is a bullet, ``  - item`` (two spaces more) a bullet of the second level;
 - ``@centre texte`` a centred paragraph, ``@sous-titre texte`` a subtitle, ``@saut-de-page``
   a page break, ``@signature Pour X | ligne 2 | ligne 3`` one cell of a signature table,
-  ``@tableau nom`` the place of a computed table (a budget, a schedule);
+  ``@tableau nom`` the place of a computed table (a budget, a schedule), ``@parties groupe`` and
+  ``@signatures groupe`` one line of the parties or one signature block per party of a group (:data:`GROUPES`;
+  after ``|``, a role for ``@parties``, a title « l'entreprise » for ``@signatures``),
+  filled in by assembly (``@parties groupe | rôle`` writes each party as « Nom, rôle, représentée par… »);
 - ``**gras**`` and ``*italique*`` inside a paragraph; ``1er`` gets its superscript by itself.
 
 Values typed by users reach this parser wrapped by :func:`protect`, so nothing in them is ever
@@ -20,9 +23,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from alize_docs.document import Block, Paragraph, Run, SignatureBlock, SignatureTable, TableRef
+from alize_docs.document import Block, Paragraph, Renvoi, Run, SignatureBlock, SignatureTable, TableRef
 
-__all__ = ["MarkupError", "parse_blocks", "protect"]
+__all__ = ["GROUPES", "MarkupError", "parse_blocks", "protect"]
+
+GROUPES = ("entreprises", "collectivites", "organismes", "partenaires_etat", "entreprises_competences")
+"""The groups of parties ``@parties`` and ``@signatures`` may name (the lists of the documents' contexts)."""
 
 _OUVRE, _FERME, _PARA = "\ue000", "\ue001", "\ue002"
 _BLANC = re.compile(r"\n[ \t]*\n\s*")
@@ -93,6 +99,8 @@ def parse_blocks(texte: str) -> list[Block]:
             blocs.append(Paragraph("pagebreak"))
         elif brut.style == "table":
             blocs.append(TableRef(brut.texte.replace(_OUVRE, "").replace(_FERME, "").strip()))
+        elif brut.style in ("parties", "signatures"):
+            blocs.append(_renvoi(brut))
         else:
             blocs.extend(Paragraph(brut.style, _runs(p)) for p in _split_paragraphs(brut.texte))
     return blocs
@@ -116,11 +124,21 @@ def _line_block(ligne: str, numero: int) -> _Brut:
     if directive := _DIRECTIVE.fullmatch(ligne.strip()):
         nom, reste = directive[1], directive[2].strip()
         styles = {"centre": "center", "sous-titre": "subtitle", "signature": "signature",
-                  "saut-de-page": "pagebreak", "tableau": "table"}
+                  "saut-de-page": "pagebreak", "tableau": "table", "parties": "parties",
+                  "signatures": "signatures"}
         if nom not in styles:
             raise MarkupError(f"directive inconnue « @{nom} » (admises : {', '.join(styles)})", numero)
         return _Brut(styles[nom], reste, numero)
     return _Brut("body", ligne.strip(), numero)
+
+
+def _renvoi(brut: _Brut) -> Renvoi:
+    groupe, _, role = brut.texte.partition("|")
+    groupe = groupe.replace(_OUVRE, "").replace(_FERME, "").strip()
+    if groupe not in GROUPES:
+        raise MarkupError(f"« @{brut.style} » attend un groupe de parties ({', '.join(GROUPES)}), "
+                          f"reçu « {groupe} »", brut.ligne)
+    return Renvoi(brut.style, _runs(role.replace(_PARA, " ").strip()), groupe)
 
 
 def _split_paragraphs(texte: str) -> list[str]:

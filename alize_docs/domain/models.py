@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from alize_docs import noms
 from alize_docs.errors import InvalidInput, ValidationReport
 from alize_docs.formatting import AmountSyntaxError, parse_date, parse_montant
 
@@ -115,7 +116,18 @@ def _oui_non(valeur: Any) -> Any:
     return valeur
 
 
+def _departement(valeur: str) -> str:
+    """The COG's name of the département typed by name or code; an unknown one stays as typed (rule territory)."""
+    try:
+        return noms.departement(valeur).nom
+    except noms.NomInconnu:
+        return valeur
+
+
 Texte = Annotated[str, AfterValidator(_texte)]
+NomDepartement = Annotated[str, AfterValidator(_texte), AfterValidator(_departement)]
+Iban = Annotated[str, AfterValidator(_texte), AfterValidator(noms.normalise_iban)]
+Article = Literal["", "le", "la", "les", "l'"]
 Montant = Annotated[Decimal, BeforeValidator(_montant)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 Booleen = Annotated[bool, BeforeValidator(_oui_non)]
@@ -173,7 +185,7 @@ class Dispositif(_Modele):
     nom: Texte
     nature: Literal["creation", "renouvellement"]
     zone_emploi: Texte
-    departement: Texte
+    departement: NomDepartement
     territoire: list[Texte]
     carte_annexee: Booleen = False
     contexte: Texte
@@ -208,7 +220,7 @@ class Astrees(_Modele):
 
 class Compte(_Modele):
     banque: Texte
-    iban: Texte
+    iban: Iban
 
 
 class Comptes(_Modele):
@@ -224,6 +236,12 @@ class Operateur(_Modele):
     representant: Personne
     autorisation_direction_budget: Date
     comptes: Comptes
+    article: Article | None = None
+
+    @property
+    def denomination(self) -> noms.NomPropre:
+        """The name with its article (« la Chambre… », « Parole d'entreprises »): ``article`` or the lexicon's."""
+        return noms.organisation(self.nom, self.article)
 
 
 class ComiteAgrement(_Modele):
@@ -244,6 +262,12 @@ class Partenaire(_Modele):
     signataire: Personne | None = None
     represente_par: Literal["etat"] | None = None
     apports: Apports = Apports()
+    article: Article | None = None
+
+    @property
+    def denomination(self) -> noms.NomPropre:
+        """The name with its article (« la Communauté de communes… », « SIDE »): ``article`` or the lexicon's."""
+        return noms.organisation(self.nom, self.article)
 
 
 class DepenseAutre(_Modele):

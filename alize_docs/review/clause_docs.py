@@ -18,6 +18,7 @@ from typing import Any, get_type_hints
 
 from pydantic import BaseModel
 
+from alize_docs.assembly.assemble import expand_parties
 from alize_docs.assembly.context import (
     ContexteCooperation,
     ContexteTerritoire,
@@ -57,6 +58,15 @@ VARIABLES_TERRITOIRE: dict[str, str] = {
                  "contribution_astrees_totale, plafond_cdc",
     "qualite_prefet": "le titre du préfet ou de la préfète, accordé à sa civilité",
     "qualite_directeur_cdc": "le titre du directeur ou de la directrice régionale de la CDC, accordé",
+    "departement": "le département, tel que l'INSEE l'écrit, avec ses formes : `.de` (« du Nord »), `.a`, "
+                   "`.avec_article`",
+    "zone_emploi": "la zone d'emploi, avec ses formes : `.de` (« de Haguenau », « du Havre »), `.a`",
+    "lieu_signature": "le lieu de signature, avec ses formes : `.a` (« à Nancy », « au Havre »), `.de`",
+    "le_prefet": "« le Préfet » ou « la Préfète », accordé à la civilité",
+    "du_prefet": "« du Préfet » ou « de la Préfète », accordé",
+    "cdc_representee": "« représentée par son directeur régional » ou « … sa directrice régionale »",
+    "operateur_represente": "« représenté » ou « représentée », accordé au nom de l'opérateur",
+    "president_representant": "« représentant » ou « représentante », accordé au président du comité",
 }
 """The meaning of each variable of the convention's and the annexes' clauses."""
 
@@ -86,6 +96,13 @@ VARIABLES_COOPERATION: dict[str, str] = {
     "num": "le numéro de chaque article, qui dépend des aides accordées",
     "majorite": "la règle de décision du comité d'agrément, telle que le modèle l'écrit",
     "exemplaires": "le nombre d'exemplaires originaux",
+    "lieu_signature": "le lieu de signature de la convention de coopération, avec ses formes : `.a`, `.de`",
+    "lieu_convention": "le lieu de signature de la convention de partenariat, avec ses formes : `.a`, `.de`",
+    "le_president": "« le président » ou « la présidente » du comité d'agrément, accordé",
+    "president_qualite": "« Président » ou « Présidente » du comité d'agrément, accordé",
+    "representant_comite": "« son président » ou « sa présidente », accordé",
+    "president_representant": "« représentant » ou « représentante », accordé au président du comité",
+    "dirigeant_qualite": "« Dirigeant » ou « Dirigeante » de l'entreprise soutenue, accordé",
 }
 """The meaning of each variable of a cooperation agreement's clauses."""
 
@@ -149,6 +166,8 @@ def _apercu(valeur: Any) -> str:
         return "champs : " + ", ".join(type(valeur).model_fields)
     if isinstance(valeur, list | tuple):
         return f"{len(valeur)} élément(s)" + (f", le premier : {_apercu(valeur[0])}" if valeur else "")
+    if hasattr(valeur, "de") and hasattr(valeur, "a"):  # a name of noms.py: its forms
+        return f"`.de` « {valeur.de} », `.a` « {valeur.a} »"
     if isinstance(valeur, dict):
         return "clés : " + ", ".join(map(str, valeur))
     champs = [n for n in getattr(type(valeur), "__dataclass_fields__", {})]
@@ -197,10 +216,11 @@ def sample_path(clause: Clause) -> Path:
 
 
 def _texte(library: ClauseLibrary, clause: Clause, exemples: list[_Exemple]) -> str:
-    """Return *clause* rendered on the first example it applies to, one paragraph a line."""
+    """Return *clause* rendered on the first example it applies to, its ``@parties`` and ``@signatures`` expanded,
+    one paragraph a line."""
     genre = "cooperation" if clause.id.startswith("cooperation/") else "territoire"
     for exemple in (e for e in exemples if e.kind == genre):
-        blocs = library.render(clause, exemple.contexte)
+        blocs = expand_parties(library.render(clause, exemple.contexte), exemple.contexte, "exemple", genre)
         if blocs:
             return "\n\n".join(_bloc(b) for b in blocs) + "\n"
     return "(cette clause ne s'applique à aucun des exemples)\n"

@@ -17,13 +17,18 @@ __all__ = ["BLANKS", "blank_problems", "check_no_blanks", "find_blanks"]
 
 BLANKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\.{4,}|…{2,}|_{3,}"), "des pointillés (un blanc à remplir)"),
-    (re.compile(r"XXX|(?<![\w'’-])[XY](?![\w'’-])"), "un blanc « XXX », « X » ou « Y » du modèle"),
+    (re.compile(r"XXX|(?m:^[ \t]*[XY][ \t]*$)|(?<![\w'’-])[XY](?=[ \t\u00a0]+(?:projets?|emplois?)\b)"
+                r"|(?<![\w'’-])(?:à|de|soit)[ \t\u00a0]+[XY](?![\w'’-])"),
+     "un blanc « XXX », « X » ou « Y » du modèle"),
     (re.compile(r"\[[^\]]*\]"), "une note entre crochets (note de rédaction)"),
     (re.compile("[\ue000-\uf8ff]"), "un marqueur interne de mise en forme (erreur de clause)"),
     (re.compile(r"(?i:à compléter|a completer)|\(\s*\?\s*\)|Madame/Monsieur"), "un texte à compléter"),
     (re.compile(r"\((?i:en cas de|lister|bassins présentant)"), "une note de rédaction du modèle"),
 )
-"""Patterns that betray a blank or a drafting note left in a text, with what they mean in French."""
+"""Patterns that betray a blank or a drafting note left in a text, with what they mean in French.
+
+A lone « X » or « Y » is a blank only where the model writes one: a whole value, « à X », « de X », « soit Y »,
+« X projets », « Y emplois ». Elsewhere it is a name (« 2 place Pie X », « Bâtiment Y », « rue Charles X »)."""
 
 
 _GARDES = (("....", "……", "___"), ("X", "Y"), ("[",), None, ("ompl", "OMPL", "?", "Madame/"), ("(",))
@@ -37,6 +42,8 @@ def find_blanks(texte: str) -> str | None:
     >>> find_blanks("Fait à ....., le")
     'des pointillés (un blanc à remplir)'
     >>> find_blanks("sur le territoire de XXX") is None, find_blanks("SIDE, Toul") is None
+    (False, True)
+    >>> find_blanks("fixé par les partenaires à X sur la durée") is None, find_blanks("2 place Pie X") is None
     (False, True)
     """
     for (motif, description), gardes in zip(BLANKS, _GARDES, strict=True):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from stdnum import iban as stdnum_iban
 
+from alize_docs import noms
 from alize_docs.domain.budget import Budget, budget_territoire
 from alize_docs.domain.models import Territoire
 from alize_docs.domain.programme import CONTRIBUTION_ASTREES_ANNUELLE, DUREE_ANNEES, PLAFOND_CDC, VALORISATION_JOUR
@@ -196,10 +197,17 @@ def dates(ctx: Contexte) -> Iterator[Probleme]:
 
 
 def territory(ctx: Contexte) -> Iterator[Probleme]:
-    """Article 2 lists at least one commune or intercommunalité."""
+    """Article 2 lists at least one commune or intercommunalité; the département is one of the COG."""
     if not ctx.territoire.dispositif.territoire:
         yield Probleme("territory", ("dispositif", "territoire"),
                        "Listez au moins une commune ou intercommunalité du territoire (article 2).")
+    departement = ctx.territoire.dispositif.departement
+    try:
+        noms.departement(departement)
+    except noms.NomInconnu as exc:
+        yield Probleme("territory", ("dispositif", "departement"),
+                       f"{exc} Indiquez le nom du département tel que l'écrit l'INSEE (« Meurthe-et-Moselle ») "
+                       "ou son numéro (« 54 », « 2A »).")
 
 
 def model(ctx: Contexte) -> Iterator[Probleme]:
