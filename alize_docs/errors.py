@@ -3,8 +3,8 @@
 Families kept apart, none of them parsed back from its message: :class:`InvalidInput` is bad user data (a
 report of every problem, each with its rule code, field path and French message); :class:`CommandError` a
 command-line mistake (exit code 2); :class:`ClauseError` a broken clause file and :class:`ModelError` a broken
-or unknown model file; :class:`RenderError` a document that could not be produced; :class:`UsageError` a
-developer's misuse of the API.
+or unknown model file; :class:`RenderError` a document that could not be produced; :class:`EcritureError` a file that
+could not be written; :class:`UsageError` a developer's misuse of the API.
 """
 
 from __future__ import annotations
@@ -153,6 +153,10 @@ class CommandError(AlizeError):
 
 class RenderError(AlizeError):
     """A document could not be produced from valid input (a template or output problem)."""
+
+
+class EcritureError(AlizeError):
+    """A file could not be written (full disk, file-size limit, permissions); what the run wrote was removed."""
 
 
 class UsageError(AlizeError, TypeError):
