@@ -155,8 +155,10 @@ class RenderError(AlizeError):
     """A document could not be produced from valid input (a template or output problem)."""
 
 
-class EcritureError(AlizeError):
-    """A file could not be written (full disk, file-size limit, permissions); what the run wrote was removed."""
+class EcritureError(AlizeError, OSError):
+    """A file could not be written (full disk, file-size limit, permissions); what the run wrote was removed.
+
+    Still an :class:`OSError`, as before it was translated, for callers that catch that."""
 
 
 class UsageError(AlizeError, TypeError):
