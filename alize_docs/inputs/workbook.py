@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,7 +31,10 @@ from alize_docs.office import FichierRefuse, ouvrir
 __all__ = ["COLONNES", "LIGNES_MAX", "Colonne", "read_workbook", "write_template"]
 
 LIGNES_MAX = 10_000
-"""Filled rows a workbook may hold (one agreement each): a network signs a few hundred a year."""
+"""Filled rows a workbook's sheet may hold (one agreement each): a network signs a few hundred a year. Counted
+in the sheet's XML before openpyxl reads anything."""
+_LIGNE = re.compile(rb"<(?:\w+:)?row\b.*?</(?:\w+:)?row>", re.S)
+_VALEUR = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,12 @@ class Ligne:
 def _ouvrir_classeurs(chemin: Path) -> tuple[Any, Any]:
     """Return the workbook's values and formulas, read by openpyxl only once the safe reader accepted it."""
     with ouvrir(chemin, genre="xlsx") as paquet:
+        for partie in (n for n in paquet.noms() if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+            # a quick count on the text, before parsing anything; read_workbook counts exactly again
+            remplies = sum(1 for ligne in _LIGNE.finditer(paquet.partie(partie)) if _VALEUR.search(ligne[0]))
+            if remplies > LIGNES_MAX + 1:  # the header row, then one agreement a row
+                raise FichierRefuse(chemin, f"le classeur compte plus de {LIGNES_MAX} lignes remplies, la limite "
+                                            "admise")
         donnees = paquet.octets_surs()
     try:
         valeurs = load_workbook(io.BytesIO(donnees), data_only=True, read_only=True)
