@@ -41,7 +41,7 @@ from filelock import FileLock, Timeout
 
 from alize_docs.api import check_loaded, pdf_files_batch, render_documents
 from alize_docs.clauses.library import LIMITES_RENDU, ClauseLibrary, LimitesRendu, bundled_path
-from alize_docs.errors import AlizeError, CommandError, RenderError, ValidationReport
+from alize_docs.errors import AlizeError, CommandError, EcritureError, RenderError, ValidationReport
 from alize_docs.inputs.workbook import read_workbook
 from alize_docs.inputs.yaml import LoadedData, read_yaml
 from alize_docs.output import PREFIXE_TEMPORAIRE, cle, document_names, ecrire_ensemble, message_ecriture, write_atomic
@@ -154,8 +154,7 @@ def _verrou(sortie: Path) -> Iterator[None]:
     try:
         sortie.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CommandError(f"impossible de créer le dossier de sortie {sortie} ({message_ecriture(exc, sortie)})"
-                           ) from None
+        raise EcritureError(message_ecriture(exc, sortie)) from None
     verrou = FileLock(sortie / VERROU, timeout=0)
     try:
         verrou.acquire()
