@@ -105,6 +105,13 @@ def test_the_document_budget_adds_up_its_clauses(library: ClauseLibrary, tmp_pat
         alize_docs.render_convention(alize_docs.load_territoire(TERRITOIRE), serree)
 
 
+def test_big_numbers_as_values_are_not_limits(tmp_path: Path) -> None:
+    texte = '{{ "{} €".format(150000000) }} {{ "%d" % 2000000000 }} {{ [1500000, 2] | join(" ") }}'
+    library = ClauseLibrary([clause_folder(tmp_path, texte)])
+    [bloc] = library.render(library.clause("cooperation/titre", "2008"), {})
+    assert "150000000 €" in str(bloc) and "2000000000" in str(bloc)
+
+
 def test_a_clause_cannot_reach_the_budget_hooks(tmp_path: Path) -> None:
     library = ClauseLibrary([clause_folder(tmp_path, "{% set _alize_iterer = range %}x")])
     with pytest.raises(ClauseError, match="nom réservé « _alize_iterer »"):

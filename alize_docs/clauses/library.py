@@ -394,6 +394,7 @@ def _finalize(valeur: object) -> str:
 
 
 _CROCHETS = "_alize_"  # the hooks' prefix: no clause may name a variable with it
+_LARGEURS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})  # str methods taking a result width
 _LARGEUR = re.compile(r"%[-#0 +]*(\d+|\*)?(?:\.(\d+|\*))?")
 _FORMAT_LARGEUR = re.compile(r"[:<>^=+\- #0,_.]([0-9]+)")
 
@@ -422,11 +423,12 @@ def _borne_appel(fonction: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -
     budget = _budget()
     budget.verifier_duree()
     limite = budget.limites.sortie_clause
-    for argument in (*args, *kwargs.values()):
-        if isinstance(argument, int) and not isinstance(argument, bool) and argument > limite:
-            raise _Depassement(f"argument trop grand ({argument} ; limite : {limite})")
     objet = getattr(fonction, "__self__", None)
     nom = getattr(fonction, "__name__", "")
+    if isinstance(objet, str) and nom in _LARGEURS:  # a width or tab size: the result's length
+        for argument in (*args, *kwargs.values()):
+            if isinstance(argument, int) and not isinstance(argument, bool) and argument > limite:
+                raise _Depassement(f"argument trop grand ({argument} ; limite : {limite})")
     if isinstance(objet, str) and nom == "replace" and len(args) >= 2:
         _borne_remplacement(objet, args[0], args[1])
     elif isinstance(objet, str) and nom == "join":
