@@ -15,12 +15,13 @@ from alize_docs.clauses.library import ClauseLibrary, bundled_path
 from alize_docs.document import AssembledDocument
 from alize_docs.domain.models import Cooperation, Territoire
 from alize_docs.domain.programme import DOCUMENTS, Majorite
-from alize_docs.errors import InvalidInput, ValidationReport, sort_problems
+from alize_docs.errors import AlizeError, CommandError, InvalidInput, ValidationReport, sort_problems
 from alize_docs.inputs.dossier import Dossier, load_cooperation, load_territoire, read_dossier
 from alize_docs.inputs.yaml import LoadedData, read_yaml
-from alize_docs.output import document_names, slug, write_atomic
+from alize_docs.office import FichierRefuse
+from alize_docs.output import document_names, ecrire_ensemble, slug, write_atomic
 from alize_docs.render.docx import document_properties, render_bundle, render_docx
-from alize_docs.render.provenance import Provenance, read_provenance
+from alize_docs.render.provenance import Provenance, read_provenance_file
 from alize_docs.render.template_check import check_template
 from alize_docs.rules.dossier import DossierValide, exiger_valide, regles_cooperation, valider_dossier
 from alize_docs.rules.identifiants import identifiants_bruts
@@ -182,15 +183,37 @@ def pdf_files_batch(lots: list[dict[str, bytes]], convertir: Convertisseur | Non
     return resultats
 
 
+_PDF_MAX = 50_000_000  # as the safe reader's file-size bound for office files
+
+
 def inspect_file(chemin: str | Path) -> Provenance | None:
     """Return what a generated .docx or PDF records of its making (model, clauses, input hash, tool), or None
-    when it records nothing."""
-    donnees = Path(chemin).read_bytes()
-    if donnees.startswith(b"%PDF"):
-        from alize_docs.render.pdf import pdf_metadata
+    when it records nothing. Any other file is a :class:`CommandError`; a hostile or broken .docx or PDF a
+    :class:`alize_docs.office.FichierRefuse`."""
+    chemin = Path(chemin)
+    suffixe = chemin.suffix.lower()
+    if suffixe not in (".docx", ".pdf"):
+        raise CommandError(f"{chemin.name} : inspecter attend un document .docx ou .pdf produit par alize-docs "
+                           "(pour un fichier de saisie, utilisez « alize-docs valider »)")
+    if suffixe == ".docx":
+        return read_provenance_file(chemin)
+    try:
+        with open(chemin, "rb") as fichier:
+            donnees = fichier.read(_PDF_MAX + 1)
+    except OSError as exc:
+        raise FichierRefuse(chemin, f"le fichier est illisible ({exc.strerror or 'erreur du système'})") from None
+    if len(donnees) > _PDF_MAX:
+        raise FichierRefuse(chemin, f"le fichier pèse plus de {_PDF_MAX // 1_000_000} Mo, la limite admise")
+    if not donnees.startswith(b"%PDF"):
+        raise FichierRefuse(chemin, "ce n'est pas un PDF (il ne commence pas par %PDF)")
+    from alize_docs.render.pdf import pdf_metadata  # pypdf: only for a PDF
 
+    try:
         return Provenance.from_properties(pdf_metadata(donnees))
-    return read_provenance(donnees)
+    except AlizeError:
+        raise
+    except Exception:  # pypdf on a broken PDF: any of its exceptions
+        raise FichierRefuse(chemin, "ce n'est pas un PDF lisible : il est tronqué ou corrompu") from None
 
 
 def documents_using(racine: str | Path, reference: str) -> list[Path]:
@@ -201,8 +224,8 @@ def documents_using(racine: str | Path, reference: str) -> list[Path]:
             continue
         try:
             origine = inspect_file(chemin)
-        except (OSError, ValueError, KeyError):
-            continue  # not one of ours, or unreadable: nothing to report
+        except (OSError, ValueError, KeyError, AlizeError):
+            continue  # not one of ours, unreadable or refused: nothing to report
         if origine is not None and origine.uses(reference):
             trouves.append(chemin)
     return trouves
@@ -219,8 +242,9 @@ def generate(chemin: str | Path, sortie: str | Path, library: ClauseLibrary | No
              pdf: bool = False, gabarits: str | Path | None = None) -> list[Path]:
     """Validate a territory or cooperation file and write its documents into the folder *sortie* (and their PDFs).
 
-    Everything is rendered before anything is written: an invalid file or a failed conversion writes
-    nothing.
+    Everything is rendered before anything is written, then written all or nothing
+    (:func:`alize_docs.output.ecrire_ensemble`): an invalid file, a failed conversion or a failed write
+    (:class:`EcritureError`, in French, naming the file) leaves the folder as it was.
     """
     library = _library(library)
     rapport, valide = check_loaded(read_yaml(chemin), Path(chemin), library)
@@ -229,8 +253,4 @@ def generate(chemin: str | Path, sortie: str | Path, library: ClauseLibrary | No
     fichiers = render_documents(valide, library, gabarits)
     if pdf:
         fichiers |= pdf_files(fichiers)
-    ecrits = []
-    for nom, donnees in fichiers.items():
-        write_atomic(Path(sortie) / nom, donnees)
-        ecrits.append(Path(sortie) / nom)
-    return ecrits
+    return ecrire_ensemble(Path(sortie), fichiers)  # all or nothing: the previous documents stay if it fails

@@ -9,37 +9,62 @@ others. Each territory gets its own folder; cooperation agreements go to their t
 A manifest in the output folder records each item's fingerprint (its inputs, the clause versions and
 templates it uses, the tool's version): a re-run skips the items whose fingerprint is unchanged and whose
 files are all there (``force=True`` redoes them), and since rendering is deterministic, a re-run that does
-redo an item writes the same bytes. Files are written atomically; leftovers of an interrupted run
-(temporary files) are removed at the start of the next.
+redo an item writes the same bytes. Each item's files are written all or nothing
+(:func:`alize_docs.output.ecrire_ensemble`); leftovers of an interrupted run (temporary files and folders)
+are removed at the start of the next.
+
+One batch at a time per output folder: a lock (``filelock``, an OS lock the kernel releases when its
+process dies, so a killed run's lock is simply taken over) is held for the whole run, and a second batch on
+a folder in use is a :class:`CommandError`. With the default process pool, a chunk of items that runs
+longer than its time allowance (``delai_element`` per item) has its worker killed and replaced; its items
+are retried one by one, and the one that is still too slow fails alone.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import functools
 import hashlib
 import json
 import multiprocessing.util
 import os
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, Future
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from filelock import FileLock, Timeout
+
 from alize_docs.api import check_loaded, pdf_files_batch, render_documents
-from alize_docs.clauses.library import ClauseLibrary, bundled_path
-from alize_docs.errors import AlizeError, CommandError, Probleme, RenderError
+from alize_docs.clauses.library import LIMITES_RENDU, ClauseLibrary, LimitesRendu, bundled_path
+from alize_docs.errors import AlizeError, CommandError, EcritureError, Probleme, RenderError
 from alize_docs.inputs.workbook import read_workbook
 from alize_docs.inputs.yaml import LoadedData, read_yaml
-from alize_docs.output import cle, document_names, nom_de_dossier, write_atomic
+from alize_docs.output import (
+    PREFIXE_TEMPORAIRE,
+    cle,
+    document_names,
+    ecrire_ensemble,
+    message_ecriture,
+    nom_de_dossier,
+    write_atomic,
+)
 from alize_docs.render.pdf import LibreOfficeServer, uno_python
 from alize_docs.rules.dossier import DossierValide
 
-__all__ = ["MANIFESTE", "RAPPORT", "BatchReport", "ItemResult", "run_batch"]
+__all__ = ["DELAI_ELEMENT", "MANIFESTE", "RAPPORT", "VERROU", "BatchReport", "ItemResult", "run_batch"]
 
 MANIFESTE = ".alize-lot.json"
 RAPPORT = "rapport-lot.json"
+VERROU = ".alize-lot.lock"
+DELAI_ELEMENT = 300.0
+"""Seconds one item may take in a worker, PDFs included, before its worker is killed (a backstop: clause
+rendering has its own limits, LibreOffice its own time limit)."""
+_SONDE = 0.2  # how often the parent looks at its workers
 _TAILLE_LOT_MAX = 20
 _MANIFESTE_TOUS = 25
 
@@ -123,14 +148,45 @@ def _elements(source: Path) -> list[_Element]:
 def run_batch(source: str | Path, sortie: str | Path, *, pdf: bool = False, jobs: int | None = None,
               force: bool = False, executor: Executor | None = None, clauses: Sequence[str | Path] = (),
               on_result: Callable[[ItemResult], None] | None = None,
-              on_planned: Callable[[int], None] | None = None) -> BatchReport:
+              on_planned: Callable[[int], None] | None = None, limites: LimitesRendu = LIMITES_RENDU,
+              delai_element: float = DELAI_ELEMENT) -> BatchReport:
     """Validate then generate every item of *source* into *sortie*; return the report (also written there).
 
     *on_planned* is told how many items will be rendered, *on_result* each item's result as it comes
-    (for a progress bar); neither is needed.
+    (for a progress bar); neither is needed. *limites* bound clause rendering, *delai_element* the time an
+    item may take in a worker of the default pool. Another batch running on *sortie* is a
+    :class:`CommandError`.
     """
     source, sortie = Path(source), Path(sortie)
-    library = ClauseLibrary(clauses)
+    with _verrou(sortie):
+        return _run_batch(source, sortie, pdf, jobs, force, executor, clauses, on_result, on_planned, limites,
+                          delai_element)
+
+
+@contextlib.contextmanager
+def _verrou(sortie: Path) -> Iterator[None]:
+    """Hold the output folder's lock for the whole batch; refuse at once if another batch holds it."""
+    try:
+        sortie.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EcritureError(message_ecriture(exc, sortie)) from None
+    verrou = FileLock(sortie / VERROU, timeout=0)
+    try:
+        verrou.acquire()
+    except Timeout:
+        raise CommandError(f"le dossier de sortie {sortie} est déjà utilisé par un autre lot en cours : attendez "
+                           "qu'il se termine ou choisissez un autre dossier") from None
+    try:
+        yield
+    finally:
+        verrou.release()
+
+
+def _run_batch(source: Path, sortie: Path, pdf: bool, jobs: int | None, force: bool, executor: Executor | None,
+               clauses: Sequence[str | Path], on_result: Callable[[ItemResult], None] | None,
+               on_planned: Callable[[int], None] | None, limites: LimitesRendu,
+               delai_element: float) -> BatchReport:
+    library = ClauseLibrary(clauses, limites=limites)
     outils: dict[str, str] = {}  # model → fingerprint of its clauses and templates, computed once per run
     _clean_temporaries(sortie)
     manifeste = _read_manifest(sortie)
@@ -169,7 +225,8 @@ def run_batch(source: str | Path, sortie: str | Path, *, pdf: bool = False, jobs
         if on_result:
             on_result(resultat)
     nouveaux = 0
-    for resultat in _execute(taches, sortie, pdf, jobs, executor, tuple(str(c) for c in clauses)):
+    for resultat in _execute(taches, sortie, pdf, jobs, executor, (tuple(str(c) for c in clauses), limites),
+                             delai_element):
         resultats[resultat.source] = resultat
         if resultat.ok:
             manifeste[cles[resultat.source]] = {"empreinte": resultat.empreinte, "fichiers": resultat.fichiers}
@@ -218,41 +275,107 @@ def _fingerprint(entrees: DossierValide, outils: str) -> str:
     return empreinte.hexdigest()
 
 
+_Outils = tuple[tuple[str, ...], LimitesRendu]  # what a worker builds its clause library from
+
+
 def _execute(taches: list[_Tache], sortie: Path, pdf: bool, jobs: int | None, executor: Executor | None,
-             clauses: tuple[str, ...]) -> Iterable[ItemResult]:
+             outils: _Outils, delai: float) -> Iterable[ItemResult]:
     if not taches:
         return
     travailleurs = jobs or os.cpu_count() or 1
     taille = max(1, min(_TAILLE_LOT_MAX, -(-len(taches) // (travailleurs * 3))))
     lots = [taches[i:i + taille] for i in range(0, len(taches), taille)]
-    propre = executor is None
-    executor = executor or concurrent.futures.ProcessPoolExecutor(max_workers=travailleurs)
+    if executor is None:
+        yield from _execute_pool(lots, sortie, pdf, travailleurs, outils, delai)
+        return
     futures: dict[Future[list[ItemResult]], list[_Tache]] = {
-        executor.submit(_render_chunk, lot, str(sortie), pdf, clauses): lot for lot in lots}
-    try:
-        for future in concurrent.futures.as_completed(futures):
-            try:
-                yield from future.result()
-            except Exception as exc:  # a worker died (SIGKILL, memory…): its items failed, the others go on
-                for tache in futures[future]:
-                    yield ItemResult(tache.source, "échec", tache.dossier, problemes=(Probleme(
-                        "worker", (), f"Le processus de production s'est arrêté ({type(exc).__name__}) : relancez le "
-                                      "lot, les éléments déjà écrits ne seront pas refaits."),))
-    finally:
-        if propre:
-            executor.shutdown(wait=True, cancel_futures=True)
+        executor.submit(_render_chunk, lot, str(sortie), pdf, outils): lot for lot in lots}
+    for future in concurrent.futures.as_completed(futures):
+        try:
+            yield from future.result()
+        except Exception as exc:  # a worker died (SIGKILL, memory…): its items failed, the others go on
+            yield from _worker_failures(futures[future], exc)
+
+
+def _worker_failures(lot: list[_Tache], exc: BaseException) -> Iterator[ItemResult]:
+    for tache in lot:
+        yield ItemResult(tache.source, "échec", tache.dossier, problemes=(Probleme(
+            "worker", (), f"Le processus de production s'est arrêté ({type(exc).__name__}) : relancez le "
+                          "lot, les éléments déjà écrits ne seront pas refaits."),))
+
+
+def _execute_pool(lots: list[list[_Tache]], sortie: Path, pdf: bool, travailleurs: int, outils: _Outils,
+                  delai: float) -> Iterator[ItemResult]:
+    """Run *lots* on a process pool of our own, watching the time each chunk takes: when one runs over its
+    allowance, the workers are killed and the pool replaced; the late chunk's items are retried one by one
+    (a lone late item fails), the chunks that were not finished are submitted again."""
+    a_faire = [(lot, False) for lot in lots]  # (chunk, already retried alone)
+    while a_faire:
+        pool = ProcessPoolExecutor(max_workers=travailleurs)
+        futures = {pool.submit(_render_chunk, lot, str(sortie), pdf, outils): (lot, seul) for lot, seul in a_faire}
+        a_faire = []
+        debuts: dict[Future[list[ItemResult]], float] = {}
+        try:
+            while futures:
+                faits, _ = concurrent.futures.wait(futures, timeout=_SONDE,
+                                                   return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in faits:
+                    lot, _seul = futures.pop(future)
+                    try:
+                        yield from future.result()
+                    except Exception as exc:  # a worker died (SIGKILL, memory…): its items failed
+                        yield from _worker_failures(lot, exc)
+                maintenant = time.monotonic()
+                for future in futures:
+                    if future.running():
+                        debuts.setdefault(future, maintenant)
+                # a pool marks one chunk more than it has workers as running: only the oldest really are
+                en_cours = sorted((f for f in debuts if f in futures), key=debuts.__getitem__)[:travailleurs]
+                en_retard = [f for f in en_cours if maintenant - debuts[f] > delai * len(futures[f][0])]
+                if not en_retard:
+                    continue
+                _kill_workers(pool)
+                for future in en_retard:
+                    lot, seul = futures.pop(future)
+                    if len(lot) > 1:
+                        a_faire += [([tache], True) for tache in lot]
+                    else:
+                        yield _timeout(lot[0], delai)
+                for future, (lot, seul) in list(futures.items()):
+                    if future.done() and future.exception() is None:
+                        yield from future.result()
+                    else:
+                        a_faire.append((lot, seul))
+                futures.clear()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """End every worker of *pool* (their LibreOffice ends with them: parent-death signal)."""
+    processus = getattr(pool, "_processes", None) or {}
+    for travailleur in list(processus.values()):
+        with contextlib.suppress(OSError, AttributeError):
+            travailleur.kill()
+
+
+def _timeout(tache: _Tache, delai: float) -> ItemResult:
+    return ItemResult(tache.source, "échec", tache.dossier, problemes=(Probleme(
+        "timeout", (), f"La production de cet élément a dépassé {delai:g} s : son processus a été arrêté et "
+                       "remplacé, les autres éléments continuent. Vérifiez les clauses qu'il utilise (une boucle "
+                       "sans fin ?)."),))
 
 
 @functools.lru_cache(maxsize=4)
-def _worker_library(clauses: tuple[str, ...]) -> ClauseLibrary:
+def _worker_library(clauses: tuple[str, ...], limites: LimitesRendu = LIMITES_RENDU) -> ClauseLibrary:
     """One clause library per worker process and clause stack: clauses compile once per worker."""
-    return ClauseLibrary(clauses)
+    return ClauseLibrary(clauses, limites=limites)
 
 
-def _render_chunk(lot: list[_Tache], sortie: str, pdf: bool, clauses: tuple[str, ...]) -> list[ItemResult]:
+def _render_chunk(lot: list[_Tache], sortie: str, pdf: bool, outils: _Outils) -> list[ItemResult]:
     """Render a chunk of items (in a worker): every .docx, then all their PDFs by one LibreOffice start,
     then write each item's files. An item's failure is its own."""
-    library = _worker_library(clauses)
+    library = _worker_library(*outils)
     rendus: list[tuple[_Tache, dict[str, bytes]]] = []
     resultats: list[ItemResult] = []
     for tache in lot:
@@ -271,10 +394,12 @@ def _render_chunk(lot: list[_Tache], sortie: str, pdf: bool, clauses: tuple[str,
             resultats += [_failure(tache, exc) for tache, _ in rendus]
             rendus = []
     for tache, fichiers in rendus:
-        ecrits = []
-        for nom, donnees_fichier in fichiers.items():
-            write_atomic(Path(sortie) / tache.dossier / nom, donnees_fichier)
-            ecrits.append(f"{tache.dossier}/{nom}")
+        try:  # all or nothing: a failed write leaves the territory's previous documents as they were
+            ecrire_ensemble(Path(sortie) / tache.dossier, fichiers)
+        except AlizeError as exc:
+            resultats.append(_failure(tache, exc))
+            continue
+        ecrits = [f"{tache.dossier}/{nom}" for nom in fichiers]
         resultats.append(ItemResult(tache.source, "écrit", tache.dossier, ecrits, empreinte=tache.empreinte))
     return resultats
 
@@ -320,8 +445,11 @@ def _write_manifest(sortie: Path, manifeste: dict[str, Any]) -> None:
 
 
 def _clean_temporaries(sortie: Path) -> None:
-    """Remove what an interrupted run left: temporary files of :func:`write_atomic` (``.nom.xxxx.tmp``)."""
+    """Remove what an interrupted run left (the batch holds the folder's lock): temporary files of
+    :func:`write_atomic` (``.nom.xxxx.tmp``) and temporary folders of :func:`ecrire_ensemble` (``.alize-…``)."""
     if sortie.is_dir():
         for reste in sortie.rglob(".*.tmp"):
             reste.unlink(missing_ok=True)
+        for reste in [p for p in sortie.rglob(PREFIXE_TEMPORAIRE + "*") if p.is_dir() and not p.is_symlink()]:
+            shutil.rmtree(reste, ignore_errors=True)
 

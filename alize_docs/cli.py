@@ -1,7 +1,8 @@
 """The ``alize-docs`` command: parse arguments, call the library, map errors to exit codes.
 
-Exit codes: 0 success, 1 invalid input (the report says why), 2 usage error, 3 internal error
-(a clause or template problem, reported in French without a traceback).
+Exit codes: 0 success, 1 invalid input (the report says why), 2 usage error (a folder already used by another
+batch included), 3 the tool could not do it: a clause, model or template problem, a user file refused by the safe
+reader, a failed write, LibreOffice, or a bug of ours (each reported in French without a traceback).
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Families kept apart, none of them parsed back from its message: :class:`InvalidInput` is bad user data (a
 report of every problem, each with its rule code, field path and French message); :class:`CommandError` a
 command-line mistake (exit code 2); :class:`ClauseError` a broken clause file and :class:`ModelError` a broken
-or unknown model file; :class:`RenderError` a document that could not be produced; :class:`UsageError` a
-developer's misuse of the API.
+or unknown model file; :class:`RenderError` a document that could not be produced; :class:`EcritureError` a file that
+could not be written; :class:`UsageError` a developer's misuse of the API.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ CodeRegle = Literal[
     "syntax", "encoding", "unknown-key", "missing", "empty", "type", "choice", "amount", "date", "characters",
     "duplicate-key",
     # what befalls an item of a batch
-    "collision", "worker", "render",
+    "collision", "worker", "render", "timeout",
 ]
 """Every rule code a :class:`Probleme` may carry (the README lists what each means)."""
 
@@ -156,6 +156,12 @@ class CommandError(AlizeError):
 
 class RenderError(AlizeError):
     """A document could not be produced from valid input (a template or output problem)."""
+
+
+class EcritureError(AlizeError, OSError):
+    """A file could not be written (full disk, file-size limit, permissions); what the run wrote was removed.
+
+    Still an :class:`OSError`, as before it was translated, for callers that catch that."""
 
 
 class UsageError(AlizeError, TypeError):

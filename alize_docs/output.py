@@ -1,4 +1,4 @@
-"""Output: the names of the files and folders built from inputs, and atomic writes.
+"""Output: the names of the files and folders built from inputs, atomic writes and all-or-nothing sets.
 
 Names are safe on every file system and readable by people.
 
@@ -7,20 +7,34 @@ keeping accents. Neither can leave the output folder: no separator, no ``..``, n
 no Windows reserved name, at most :data:`OCTETS_MAX` bytes. Names are NFC-normalised, so the two
 spellings of « é » (NFC and NFD) give one name, and :func:`cle` tells two names a case-insensitive file
 system would confuse.
+
+:func:`write_atomic` writes one file; :func:`ecrire_ensemble` writes a dossier's files all or nothing. A
+write that fails (full disk, file-size limit, permissions) is an :class:`EcritureError` in French naming the
+file, never the system's English message.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import shutil
 import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from alize_docs.domain.programme import DOCUMENTS_TERRITOIRE
+from alize_docs.errors import EcritureError
 from alize_docs.inputs.dossier import Dossier
 
-__all__ = ["OCTETS_MAX", "cle", "document_names", "nom_de_dossier", "slug", "write_atomic"]
+__all__ = ["OCTETS_MAX", "PREFIXE_TEMPORAIRE", "cle", "document_names", "ecrire_ensemble",
+           "message_ecriture", "nom_de_dossier", "slug", "write_atomic"]
+
+PREFIXE_TEMPORAIRE = ".alize-"
+"""The prefix of the temporary folders :func:`ecrire_ensemble` writes into (leftovers of a crash are removed
+by the next batch)."""
 
 OCTETS_MAX = 120
 _INTERDITS = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
@@ -70,8 +84,112 @@ def document_names(entrees: Dossier, pdf: bool = False) -> list[str]:
     return [f"{n}.docx" for n in noms] + ([f"{n}.pdf" for n in noms] if pdf else [])
 
 
+_RAISONS = {
+    errno.EACCES: "permission refusée", errno.EPERM: "opération non permise",
+    errno.EROFS: "système de fichiers en lecture seule", errno.EDQUOT: "quota disque dépassé",
+    errno.ENAMETOOLONG: "nom trop long", errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EISDIR: "c'est un dossier", errno.EEXIST: "un fichier de ce nom existe déjà",
+}
+
+
+def message_ecriture(exc: OSError, chemin: Path | str) -> str:
+    """Return the French sentence for a failed write of *chemin* (never the system's English text).
+
+    >>> message_ecriture(OSError(errno.ENOSPC, "No space left on device"), "out/a.docx")
+    'espace disque insuffisant pour écrire out/a.docx.'
+    >>> message_ecriture(OSError(errno.EFBIG, "File too large"), "out/a.docx")
+    'taille de fichier limitée par le système : out/a.docx.'
+    """
+    if exc.errno == errno.ENOSPC:
+        return f"espace disque insuffisant pour écrire {chemin}."
+    if exc.errno == errno.EFBIG:
+        return f"taille de fichier limitée par le système : {chemin}."
+    raison = _RAISONS.get(exc.errno or 0, f"erreur du système n° {exc.errno}" if exc.errno else "erreur du système")
+    return f"impossible d'écrire {chemin} : {raison}."
+
+
+@contextmanager
+def _en_francais(chemin: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        raise EcritureError(message_ecriture(exc, chemin)) from None
+
+
+def _ecrire(chemin: Path, donnees: bytes) -> None:
+    """Write and sync one new file (0644)."""
+    descripteur = os.open(chemin, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(descripteur, "wb") as fichier:
+        os.fchmod(fichier.fileno(), 0o644)  # whatever the umask: these are documents to share
+        fichier.write(donnees)
+        fichier.flush()
+        os.fsync(fichier.fileno())
+
+
+def _sync_dossier(chemin: Path) -> None:
+    descripteur = os.open(chemin, os.O_RDONLY)
+    try:
+        os.fsync(descripteur)
+    finally:
+        os.close(descripteur)
+
+
+def ecrire_ensemble(dossier: Path, fichiers: dict[str, bytes]) -> list[Path]:
+    """Write *fichiers* (name → bytes) into *dossier*, all or nothing; return their paths in order.
+
+    Every file is first written and synced in a temporary folder inside *dossier* (same file system), then
+    the files already there are set aside and the new ones moved into place, one ``os.replace`` each. If
+    anything fails, what this run moved is removed, what it set aside is put back, and the temporary
+    folder (and *dossier*, if this run created it) is removed: the previous documents stay as they were.
+    A failed write is an :class:`EcritureError` naming the file.
+    """
+    dossier = Path(dossier)
+    cree = not dossier.exists()
+    with _en_francais(dossier):
+        dossier.mkdir(parents=True, exist_ok=True)
+    cibles = [dossier / nom for nom in fichiers]
+    temporaire: Path | None = None
+    places: list[Path] = []  # new files moved into place
+    gardes: list[tuple[Path, Path]] = []  # (target, where its previous version was set aside)
+    try:
+        with _en_francais(dossier):
+            temporaire = Path(tempfile.mkdtemp(dir=dossier, prefix=PREFIXE_TEMPORAIRE))
+        for i, (cible, donnees) in enumerate(zip(cibles, fichiers.values(), strict=True)):
+            with _en_francais(cible):
+                _ecrire(temporaire / f"{i:03d}", donnees)
+        for i, cible in enumerate(cibles):
+            with _en_francais(cible):
+                if cible.exists() or cible.is_symlink():
+                    ancien = temporaire / f"ancien-{i:03d}"
+                    os.replace(cible, ancien)
+                    gardes.append((cible, ancien))
+                os.replace(temporaire / f"{i:03d}", cible)
+                places.append(cible)
+        with _en_francais(dossier):
+            _sync_dossier(dossier)
+    except BaseException:
+        for cible in places:
+            cible.unlink(missing_ok=True)
+        for cible, ancien in gardes:
+            os.replace(ancien, cible)
+        if temporaire is not None:
+            shutil.rmtree(temporaire, ignore_errors=True)
+        if cree:
+            with suppress(OSError):  # not empty: something else wrote there meanwhile
+                dossier.rmdir()
+        raise
+    shutil.rmtree(temporaire, ignore_errors=True)
+    return cibles
+
+
 def write_atomic(chemin: Path, donnees: bytes) -> None:
-    """Write *donnees* to *chemin* through a temporary file in the same folder, synced then renamed."""
+    """Write *donnees* to *chemin* through a temporary file in the same folder, synced then renamed; a failed
+    write is an :class:`EcritureError` naming *chemin* (the temporary file is removed)."""
+    with _en_francais(chemin):
+        _write_atomic(chemin, donnees)
+
+
+def _write_atomic(chemin: Path, donnees: bytes) -> None:
     chemin.parent.mkdir(parents=True, exist_ok=True)
     descripteur, temporaire = tempfile.mkstemp(prefix=f".{chemin.name}.", suffix=".tmp", dir=chemin.parent)
     try:

@@ -22,7 +22,7 @@ from openpyxl.workbook.workbook import Workbook
 from stdnum import luhn
 
 import alize_docs
-from alize_docs.batch import MANIFESTE, RAPPORT, run_batch
+from alize_docs.batch import MANIFESTE, RAPPORT, VERROU, run_batch
 from alize_docs.inputs.workbook import COLONNES, write_template
 
 from .conftest import FIXTURES, TERRITOIRE, run_cli, texte_exemple
@@ -65,7 +65,8 @@ def test_a_batch_writes_every_valid_item_and_reports_the_others(source: Path, tm
     assert not rapport.ok
     casse = next(r for r in rapport.resultats if r.source.endswith("casse.yaml"))
     assert casse.problemes[0].code == "amount" and casse.problemes[0].champ == "cdc.apports.avances[0]"
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted([MANIFESTE, RAPPORT, "Toulinois", "Épinal"])
+    attendus = [MANIFESTE, RAPPORT, VERROU, "Toulinois", "Épinal"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(attendus)
     assert "cooperation-toul-2011-003.docx" in os.listdir(tmp_path / "out" / "Toulinois")
     epinal = docx.Document(str(tmp_path / "out" / "Épinal" / "convention-partenariat-epinal.docx"))
     assert "ALIZÉ®\u00a0Épinal" in [p.text for p in epinal.paragraphs]

@@ -8,19 +8,31 @@ A clause is a plain text file ``<dossier>/<id>/<version>.txt``: a header of ``cl
 A library is a stack of folders: a territory's or a firm's own folder placed before the bundled one
 overrides the clauses and models it holds. Clauses render in an immutable Jinja sandbox with
 ``StrictUndefined``; a value is written as text, never evaluated as template or markup.
+
+Rendering is bounded (:class:`LimitesRendu`): each clause's output, each document's output, the ``for``
+iterations of a document and its wall time. Loops are counted by instrumenting the parsed template (every
+``for`` iterates through a counting hook, every ``~`` goes through a measuring one); ``*``, ``**`` and ``%``
+are intercepted by the sandbox and refused *before* computing a result over the limit; calls and the filters
+that can amplify text (``center``, ``indent``, ``replace``, ``format``) check their arguments first. Going
+over a limit is a :class:`ClauseError` naming the clause, its version and the limit.
 """
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
+import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
 import jinja2
+from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from alize_docs.clauses.markup import MarkupError, parse_blocks, protect
@@ -30,11 +42,75 @@ from alize_docs.errors import ClauseError, CodeRegle, ModelError
 from alize_docs.formatting import typographie
 from alize_docs.inputs.yaml import read_yaml
 
-__all__ = ["Clause", "ClauseLibrary", "Modele", "TermeObligatoire", "bundled_path"]
+__all__ = ["LIMITES_RENDU", "Clause", "ClauseLibrary", "LimitesRendu", "Modele", "TermeObligatoire", "bundled_path"]
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*")
 _VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,39}")
 _CHAMPS = {"id", "version", "titre", "source", "description", "condition"}
+
+
+@dataclass(frozen=True)
+class LimitesRendu:
+    """The bounds clause rendering runs under, each against one attack of a hostile clause file.
+
+    - ``sortie_clause`` (1 000 000 characters): one clause's rendered text, and any single string or list a
+      clause builds (``"x" * n``, ``~``, ``%``, ``center``…), refused before it is computed. The largest
+      bundled clause (``annexe2/principes-ethique@2008``) renders 3 935 characters on the fixtures.
+    - ``sortie_document`` (5 000 000 characters): all the clauses of one document together.
+    - ``iterations`` (100 000): ``for`` iterations of one document (nested loops multiply: two nested
+      ``range(100000)`` are stopped after 100 000 turns, in a fraction of a second).
+    - ``duree_document`` (20 s): wall time of one document's clauses, checked at every loop turn, call and
+      output chunk (no signal: it works in threads).
+    """
+
+    sortie_clause: int = 1_000_000
+    sortie_document: int = 5_000_000
+    iterations: int = 100_000
+    duree_document: float = 20.0
+
+
+LIMITES_RENDU = LimitesRendu()
+
+
+class _Depassement(Exception):
+    """A rendering limit was reached (turned into a :class:`ClauseError` naming the clause)."""
+
+
+@dataclass
+class _Budget:
+    """What is left of a document's (or a lone clause's) budget while it renders."""
+
+    limites: LimitesRendu
+    fin: float
+    sortie: int = 0
+    iterations: int = 0
+
+    def verifier_duree(self) -> None:
+        if time.monotonic() > self.fin:
+            raise _Depassement(f"durée de rendu dépassée (limite : {self.limites.duree_document:g} s par document)")
+
+    def tour(self) -> None:
+        self.iterations += 1
+        if self.iterations > self.limites.iterations:
+            raise _Depassement(f"trop de tours de boucle (limite : {self.limites.iterations} par document)")
+        if self.iterations % 64 == 0:
+            self.verifier_duree()
+
+    def taille(self, longueur: int) -> None:
+        """Refuse a value about to be built of *longueur* characters (or items) over the clause limit."""
+        if longueur > self.limites.sortie_clause:
+            raise _Depassement(f"valeur trop grande ({longueur} caractères ou éléments ; limite : "
+                               f"{self.limites.sortie_clause} par clause)")
+
+
+_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("alize_budget", default=None)
+
+
+def _budget() -> _Budget:
+    budget = _BUDGET.get()
+    if budget is None:  # the environment used outside ClauseLibrary.render: default bounds, for this hook alone
+        budget = _Budget(LIMITES_RENDU, time.monotonic() + LIMITES_RENDU.duree_document)
+    return budget
 
 
 def bundled_path(nom: str) -> Path:
@@ -89,8 +165,10 @@ class Modele:
 class ClauseLibrary:
     """A stack of clause folders, first one first; compiled clauses are cached per instance."""
 
-    def __init__(self, dossiers: Sequence[str | Path] = (), *, bundled: bool = True) -> None:
+    def __init__(self, dossiers: Sequence[str | Path] = (), *, bundled: bool = True,
+                 limites: LimitesRendu = LIMITES_RENDU) -> None:
         self.dossiers = tuple(Path(d) for d in dossiers) + ((bundled_path("clauses"),) if bundled else ())
+        self.limites = limites
         self._clauses: dict[tuple[str, str], Clause] = {}
         self._modeles: dict[str, Modele] = {}
         self._env = _environment(self._source)
@@ -187,16 +265,32 @@ class ClauseLibrary:
             raise ClauseError(f"erreur de syntaxe : {exc.message}", clause=clause.id, version=clause.version,
                               ligne=exc.lineno if exc.name else 1, fichier=clause.chemin) from None
 
-    def render(self, clause: Clause, contexte: Mapping[str, Any]) -> list[Block]:
-        """Return the blocks of *clause* filled in with *contexte* (empty when its condition is false)."""
-        gabarit = self.compile(clause)
+    @contextmanager
+    def _document(self) -> Iterator[_Budget]:
+        """Run what follows under one document's budget (or the enclosing one, if a document is running)."""
+        budget = _BUDGET.get()
+        if budget is not None and budget.limites is self.limites:
+            yield budget
+            return
+        budget = _Budget(self.limites, time.monotonic() + self.limites.duree_document)
+        jeton = _BUDGET.set(budget)
         try:
-            if clause.condition and not self._conditions[clause.condition](**contexte):
-                return []
-            texte = gabarit.render(contexte)
-        except Exception as exc:  # any failure inside a template is the clause's fault, with its line
-            raise ClauseError(_describe(exc), clause=clause.id, version=clause.version,
-                              ligne=_template_line(exc, clause), fichier=clause.chemin) from exc
+            yield budget
+        finally:
+            _BUDGET.reset(jeton)
+
+    def render(self, clause: Clause, contexte: Mapping[str, Any]) -> list[Block]:
+        """Return the blocks of *clause* filled in with *contexte* (empty when its condition is false), within
+        the limits (:class:`LimitesRendu`) of the document being assembled, or of this clause alone."""
+        gabarit = self.compile(clause)
+        with self._document() as budget:
+            try:
+                if clause.condition and not self._conditions[clause.condition](**contexte):
+                    return []
+                texte = _rendre(gabarit, contexte, budget)
+            except Exception as exc:  # any failure inside a template is the clause's fault, with its line
+                raise ClauseError(_describe(exc), clause=clause.id, version=clause.version,
+                                  ligne=_template_line(exc, clause), fichier=clause.chemin) from exc
         try:
             return parse_blocks(typographie(texte))
         except MarkupError as exc:
@@ -217,13 +311,31 @@ class ClauseLibrary:
             raise ModelError(f"le modèle ne définit pas le document « {document} »", modele=modele)
         blocs: list[Block] = []
         usages = []
-        for ident, version in refs:
-            clause = self.clause(ident, version)
-            rendu = [_place(b, tables or {}, clause) for b in self.render(clause, contexte)]
-            if rendu:
-                blocs.extend(rendu)
-                usages.append(self.use(clause))
+        with self._document():  # one budget for the whole document
+            for ident, version in refs:
+                clause = self.clause(ident, version)
+                rendu = [_place(b, tables or {}, clause) for b in self.render(clause, contexte)]
+                if rendu:
+                    blocs.extend(rendu)
+                    usages.append(self.use(clause))
         return blocs, usages
+
+
+def _rendre(gabarit: jinja2.Template, contexte: Mapping[str, Any], budget: _Budget) -> str:
+    """Render *gabarit* chunk by chunk, stopping as soon as the clause or the document is over its limits."""
+    limites = budget.limites
+    morceaux: list[str] = []
+    taille = 0
+    for morceau in gabarit.generate(contexte):
+        taille += len(morceau)
+        if taille > limites.sortie_clause:
+            raise _Depassement(f"texte rendu trop long (limite : {limites.sortie_clause} caractères par clause)")
+        if budget.sortie + taille > limites.sortie_document:
+            raise _Depassement(f"document trop long (limite : {limites.sortie_document} caractères par document)")
+        budget.verifier_duree()
+        morceaux.append(morceau)
+    budget.sortie += taille
+    return "".join(morceaux)
 
 
 def _place(bloc: Block, tables: Mapping[str, Table], clause: Clause) -> Block:
@@ -281,10 +393,151 @@ def _finalize(valeur: object) -> str:
                     "| montant, | date, | nombre… (et « or » pour une valeur facultative)")
 
 
+_CROCHETS = "_alize_"  # the hooks' prefix: no clause may name a variable with it
+_LARGEURS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})  # str methods taking a result width
+_LARGEUR = re.compile(r"%[-#0 +]*(\d+|\*)?(?:\.(\d+|\*))?")
+_FORMAT_LARGEUR = re.compile(r"[:<>^=+\- #0,_.]([0-9]+)")
+
+
+def _longueur(valeur: object) -> int:
+    return len(valeur) if isinstance(valeur, str | list | tuple | bytes) else 0
+
+
+def _borne_format(motif: str, valeurs: object) -> None:
+    """Refuse a ``%`` format whose widths or precisions would build a value over the limit."""
+    budget = _budget()
+    arguments = valeurs if isinstance(valeurs, tuple) else (valeurs,)
+    total = len(motif)
+    for correspondance in _LARGEUR.finditer(motif):
+        for largeur in correspondance.groups():
+            if largeur == "*":
+                total += max((a for a in arguments if isinstance(a, int)), default=0)
+            elif largeur:
+                total += int(largeur) if len(largeur) < 12 else budget.limites.sortie_clause + 1
+    total += sum(_longueur(a) for a in arguments)
+    budget.taille(total)
+
+
+def _borne_appel(fonction: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse, before the call, a method or function whose arguments would build a value over the limit."""
+    budget = _budget()
+    budget.verifier_duree()
+    limite = budget.limites.sortie_clause
+    objet = getattr(fonction, "__self__", None)
+    nom = getattr(fonction, "__name__", "")
+    if isinstance(objet, str) and nom in _LARGEURS:  # a width or tab size: the result's length
+        for argument in (*args, *kwargs.values()):
+            if isinstance(argument, int) and not isinstance(argument, bool) and argument > limite:
+                raise _Depassement(f"argument trop grand ({argument} ; limite : {limite})")
+    if isinstance(objet, str) and nom == "replace" and len(args) >= 2:
+        _borne_remplacement(objet, args[0], args[1])
+    elif isinstance(objet, str) and nom == "join":
+        budget.taille(sum(_longueur(a) for a in args[0]) if args and isinstance(args[0], list | tuple) else 0)
+
+
+def _borne_remplacement(texte: object, ancien: object, nouveau: object) -> None:
+    if isinstance(texte, str) and isinstance(ancien, str) and isinstance(nouveau, str):
+        occurrences = texte.count(ancien) if ancien else len(texte) + 1
+        _budget().taille(len(texte) + occurrences * max(len(nouveau) - len(ancien), 0))
+
+
+class _EnvironnementBorne(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, with the budget of :class:`LimitesRendu` enforced in its hooks."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        budget = _budget()
+        if operator == "*":
+            for sequence, fois in ((left, right), (right, left)):
+                if isinstance(sequence, str | list | tuple) and isinstance(fois, int):
+                    budget.taille(len(sequence) * max(fois, 0))
+        elif operator == "**" and isinstance(left, int | float) and isinstance(right, int | float) \
+                and abs(left) > 1 and right > 0:
+            chiffres = right * math.log10(abs(left))  # the result's number of digits
+            if chiffres > 10_000:
+                raise _Depassement(f"nombre trop grand ({left} ** {right} aurait {chiffres:.0f} chiffres)")
+        elif operator == "%" and isinstance(left, str):
+            _borne_format(left, right)
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _borne_appel(__obj, args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        emballe = super().wrap_str_format(value)
+        if emballe is None:
+            return None
+        motif: str = value.__self__
+        fonction = emballe
+
+        def borne(*args: Any, **kwargs: Any) -> str:
+            limite = _budget().limites.sortie_clause
+            _budget().taille(len(motif) + sum(int(n) if len(n) < 12 else limite + 1
+                                              for n in _FORMAT_LARGEUR.findall(motif))
+                             + sum(_longueur(a) for a in (*args, *kwargs.values())))
+            return fonction(*args, **kwargs)
+
+        return borne
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        arbre = super()._parse(source, name, filename)
+        for nom in arbre.find_all(nodes.Name):
+            if nom.name.startswith(_CROCHETS):
+                raise jinja2.TemplateSyntaxError(f"nom réservé « {nom.name} »", nom.lineno, name, filename)
+        for boucle in arbre.find_all(nodes.For):
+            boucle.iter = _crochet("iterer", [cast(nodes.Expr, boucle.iter)], boucle.iter.lineno)
+        for parent in list(arbre.find_all(nodes.Node)):
+            for champ in parent.fields:
+                valeur = getattr(parent, champ, None)
+                if isinstance(valeur, nodes.Concat):
+                    setattr(parent, champ, _crochet("joindre", valeur.nodes, valeur.lineno))
+                elif isinstance(valeur, list):
+                    setattr(parent, champ, [_crochet("joindre", v.nodes, v.lineno) if isinstance(v, nodes.Concat)
+                                            else v for v in valeur])
+        return arbre
+
+
+def _crochet(nom: str, arguments: list[nodes.Expr], ligne: int) -> nodes.Call:
+    return nodes.Call(nodes.Name(_CROCHETS + nom, "load", lineno=ligne), arguments, [], None, None, lineno=ligne)
+
+
+def _iterer(iterable: Iterable[Any]) -> Iterator[Any]:
+    """Every ``for`` of a clause iterates through here: each turn is counted against the document's budget."""
+    budget = _budget()
+    for element in iterable:
+        budget.tour()
+        yield element
+
+
+def _joindre(*valeurs: Any) -> str:
+    """Every ``~`` of a clause goes through here: the joined text is measured before it is built."""
+    textes = [str(v) for v in valeurs]
+    _budget().taille(sum(map(len, textes)))
+    return "".join(textes)
+
+
+def _filtre_borne(filtre: Callable[..., Any], largeur: int) -> Callable[..., Any]:
+    """Wrap a Jinja filter that can amplify text: its width argument (position *largeur*) is checked first."""
+
+    def borne(valeur: Any, *args: Any, **kwargs: Any) -> Any:
+        budget = _budget()
+        texte = str(valeur)
+        argument = args[largeur - 1] if len(args) >= largeur else kwargs.get("width")
+        if isinstance(argument, int) and not isinstance(argument, bool):
+            budget.taille(len(texte) + max(argument, 0) * (texte.count("\n") + 1))
+        elif isinstance(argument, str):
+            budget.taille(len(texte) + len(argument) * (texte.count("\n") + 1))
+        return filtre(valeur, *args, **kwargs)
+
+    return borne
+
+
 def _environment(source: Callable[[str], tuple[str, str, Callable[[], bool]]]) -> jinja2.Environment:
     from alize_docs import formatting as fr
 
-    env = ImmutableSandboxedEnvironment(
+    env = _EnvironnementBorne(
         loader=jinja2.FunctionLoader(source),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -309,10 +562,30 @@ def _environment(source: Callable[[str], tuple[str, str, Callable[[], bool]]]) -
         siret=fr.format_siret,
         siren=fr.format_siren,
     )
+    defauts = jinja2.filters.FILTERS
+    env.filters.update(center=_filtre_borne(defauts["center"], 1), indent=_filtre_borne(defauts["indent"], 1))
+
+    @jinja2.pass_eval_context
+    def remplacer(contexte: nodes.EvalContext, valeur: Any, ancien: Any, nouveau: Any, *args: Any) -> Any:
+        _borne_remplacement(str(valeur), str(ancien), str(nouveau))
+        return defauts["replace"](contexte, valeur, ancien, nouveau, *args)
+
+    def formater(valeur: Any, *args: Any, **kwargs: Any) -> Any:
+        _borne_format(str(valeur), tuple(args) or tuple(kwargs.values()))
+        return defauts["format"](valeur, *args, **kwargs)
+
+    env.filters.update(replace=remplacer, format=formater)
+    env.globals.update({_CROCHETS + "iterer": _iterer, _CROCHETS + "joindre": _joindre})
     return env
 
 
 def _describe(exc: BaseException) -> str:
+    if isinstance(exc, _Depassement):
+        return f"limite de rendu dépassée : {exc}"
+    if isinstance(exc, RecursionError):
+        return "limite de rendu dépassée : récursion trop profonde (une macro qui s'appelle sans fin ?)"
+    if isinstance(exc, MemoryError):
+        return "limite de rendu dépassée : mémoire épuisée"
     if isinstance(exc, jinja2.UndefinedError):
         return f"variable inconnue : {exc.message}"
     if isinstance(exc, jinja2.exceptions.SecurityError):

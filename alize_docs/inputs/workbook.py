@@ -11,6 +11,9 @@ read as floats; a formula saved without its computed value is refused with its c
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,8 +26,15 @@ from openpyxl.utils.datetime import from_excel
 
 from alize_docs.errors import Chemin, Probleme
 from alize_docs.inputs.yaml import LoadedData
+from alize_docs.office import FichierRefuse, ouvrir
 
-__all__ = ["COLONNES", "Colonne", "read_workbook", "write_template"]
+__all__ = ["COLONNES", "LIGNES_MAX", "Colonne", "read_workbook", "write_template"]
+
+LIGNES_MAX = 10_000
+"""Filled rows a workbook's sheet may hold (one agreement each): a network signs a few hundred a year. Counted
+in the sheet's XML before openpyxl reads anything."""
+_LIGNE = re.compile(rb"<(?:\w+:)?row\b.*?</(?:\w+:)?row>", re.S)
+_VALEUR = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
 
 
 @dataclass(frozen=True)
@@ -142,11 +152,34 @@ class Ligne:
     dossier: Path
 
 
+def _ouvrir_classeurs(chemin: Path) -> tuple[Any, Any]:
+    """Return the workbook's values and formulas, read by openpyxl only once the safe reader accepted it."""
+    with ouvrir(chemin, genre="xlsx") as paquet:
+        for partie in (n for n in paquet.noms() if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+            # a quick count on the text, before parsing anything; read_workbook counts exactly again
+            remplies = sum(1 for ligne in _LIGNE.finditer(paquet.partie(partie)) if _VALEUR.search(ligne[0]))
+            if remplies > LIGNES_MAX + 1:  # the header row, then one agreement a row
+                raise FichierRefuse(chemin, f"le classeur compte plus de {LIGNES_MAX} lignes remplies, la limite "
+                                            "admise")
+        donnees = paquet.octets_surs()
+    try:
+        valeurs = load_workbook(io.BytesIO(donnees), data_only=True, read_only=True)
+        formules = load_workbook(io.BytesIO(donnees), data_only=False, read_only=True)
+    except (KeyError, ValueError, TypeError, IndexError, AttributeError, zipfile.BadZipFile, OSError) as exc:
+        raise FichierRefuse(chemin, f"le classeur est illisible ({type(exc).__name__})") from None
+    if not valeurs.worksheets or not formules.worksheets:
+        raise FichierRefuse(chemin, "le classeur ne contient aucune feuille de calcul")
+    return valeurs, formules
+
+
 def read_workbook(chemin: Path) -> Iterator[Ligne]:
-    """Yield each filled row of *chemin* as the data of a cooperation file, problems included."""
-    valeurs = load_workbook(chemin, data_only=True, read_only=True)
-    formules = load_workbook(chemin, data_only=False, read_only=True)
+    """Yield each filled row of *chemin* as the data of a cooperation file, problems included.
+
+    The file goes through the safe reader first (:func:`alize_docs.office.ouvrir`): a hostile or broken
+    workbook, or one of more than :data:`LIGNES_MAX` filled rows, is a :class:`FichierRefuse`."""
+    valeurs, formules = _ouvrir_classeurs(chemin)
     feuille, brute = valeurs.worksheets[0], formules.worksheets[0]
+    remplies = 0
     lignes = feuille.iter_rows(values_only=True)
     entetes = [str(v).strip() if v is not None else "" for v in next(lignes, [])]
     connues = {c.chemin: c for c in COLONNES}
@@ -155,6 +188,9 @@ def read_workbook(chemin: Path) -> Iterator[Ligne]:
                                                         strict=False), start=2):
         if all(v in (None, "") for v in rangee):
             continue
+        remplies += 1
+        if remplies > LIGNES_MAX:
+            raise FichierRefuse(chemin, f"le classeur compte plus de {LIGNES_MAX} lignes remplies, la limite admise")
         source = f"{chemin.name}, ligne {numero}"
         resultat = LoadedData(source)
         resultat.problemes += [Probleme("unknown-key", (e,), f"Colonne inconnue « {e} » (voir la feuille « Colonnes » "

@@ -19,9 +19,11 @@ from pydantic import BaseModel, ValidationError
 from alize_docs.domain.traduction import translate_validation_error
 from alize_docs.errors import Chemin, CodeRegle, InvalidInput, Probleme, ValidationReport, sort_problems
 
-__all__ = ["TAILLE_MAX", "LoadedData", "load_model", "read_yaml"]
+__all__ = ["PROFONDEUR_MAX", "TAILLE_MAX", "LoadedData", "load_model", "read_yaml"]
 
 TAILLE_MAX = 2 * 1024 * 1024
+PROFONDEUR_MAX = 64
+"""Nesting of lists and mappings a file may have (ours use 4): deeper would exhaust the composer's stack."""
 _NULS = {"", "~", "null", "Null", "NULL"}
 _BOOLEENS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _ETIQUETTES = {f"tag:yaml.org,2002:{nom}" for nom in
@@ -58,6 +60,11 @@ def read_yaml(chemin: str | Path, *, texte: str | bytes | None = None) -> Loaded
             "encoding", (), f"Le fichier n'est pas encodé en UTF-8 (octet 0x{brut[exc.start]:02X} à la "
             f"position {exc.start + 1}) : enregistrez-le en UTF-8."))
         return resultat
+    if (trop_profond := _too_deep(contenu)) is not None:
+        resultat.problemes.append(Probleme(
+            "syntax", (), f"Le fichier imbrique plus de {PROFONDEUR_MAX} niveaux de listes ou de rubriques "
+                          f"(ligne {trop_profond}) : ce n'est pas un fichier de saisie ALIZÉ®.", trop_profond))
+        return resultat
     try:
         try:
             racine = yaml.compose(contenu, Loader=_COMPOSEUR)
@@ -73,11 +80,39 @@ def read_yaml(chemin: str | Path, *, texte: str | bytes | None = None) -> Loaded
     except yaml.YAMLError as exc:
         resultat.problemes.append(_yaml_problem(exc))
         return resultat
+    except RecursionError:  # nesting the event scan did not catch: refused the same way
+        resultat.problemes.append(Probleme("syntax", (), f"Le fichier imbrique plus de {PROFONDEUR_MAX} niveaux "
+                                                         "de listes ou de rubriques : ce n'est pas un fichier de "
+                                                         "saisie ALIZÉ®."))
+        return resultat
     if racine is None:
         resultat.problemes.append(Probleme("missing", (), "Le fichier est vide."))
         return resultat
     resultat.data = _Walker(resultat).walk(racine, ())
     return resultat
+
+
+def _too_deep(contenu: str) -> int | None:
+    """Return the line where nesting passes :data:`PROFONDEUR_MAX`, read from the event stream (the parser is
+    a state machine; only the composer recurses), or None; a syntax error is left to the composer to report."""
+    profondeur = 0
+    try:
+        for evenement in yaml.parse(contenu, Loader=_COMPOSEUR):
+            if isinstance(evenement, yaml.CollectionStartEvent):
+                profondeur += 1
+                if profondeur > PROFONDEUR_MAX:
+                    return _ligne(evenement.start_mark)
+            elif isinstance(evenement, yaml.CollectionEndEvent):
+                profondeur -= 1
+    except yaml.MarkedYAMLError as exc:  # libyaml's scanner stops at its own nesting limit, reading ahead
+        return _ligne(exc.problem_mark) if "nesting depth" in str(exc.problem) else None
+    except (yaml.YAMLError, RecursionError):
+        return None
+    return None
+
+
+def _ligne(marque: Any) -> int:
+    return int(getattr(marque, "line", 0)) + 1
 
 
 def _read_bytes(chemin: str | Path, texte: str | bytes | None, resultat: LoadedData) -> bytes | None:

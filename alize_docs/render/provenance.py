@@ -10,6 +10,7 @@ import io
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from docx.document import Document as WordDocument
 from docx.opc.packuri import PackURI
@@ -18,9 +19,11 @@ from lxml import etree
 
 from alize_docs._version import __version__
 from alize_docs.document import AssembledDocument, ClauseUse
+from alize_docs.office import ouvrir
 from alize_docs.render.package import SAFE_XML
 
-__all__ = ["PDF_PREFIX", "Provenance", "add_custom_properties", "provenance", "read_provenance"]
+__all__ = ["PDF_PREFIX", "Provenance", "add_custom_properties", "provenance", "read_provenance",
+           "read_provenance_file"]
 
 PDF_PREFIX = "/Alize_"
 """PDF metadata keys of the provenance: ``/Alize_modele``, ``/Alize_clause-01``… (``alize:…`` in a .docx)."""
@@ -108,5 +111,16 @@ def custom_properties(donnees: bytes) -> dict[str, str]:
 
 
 def read_provenance(donnees: bytes) -> Provenance | None:
-    """Return the provenance a .docx records, or None if it is not one of ours."""
+    """Return the provenance a .docx this package wrote records, or None if it is not one of ours."""
     return Provenance.from_properties(custom_properties(donnees))
+
+
+def read_provenance_file(chemin: Path, donnees: bytes | None = None) -> Provenance | None:
+    """Return the provenance a user-given .docx records, read through the safe reader (a hostile file is a
+    :class:`alize_docs.office.FichierRefuse`), or None if it records none."""
+    with ouvrir(chemin, donnees, genre="docx") as paquet:
+        if "docProps/custom.xml" not in paquet:
+            return None
+        racine = paquet.xml("docProps/custom.xml")
+    valeurs = {str(p.get("name")): "".join(p.itertext()) for p in racine.iter(f"{{{_CUSTOM_NS}}}property")}
+    return Provenance.from_properties(valeurs)

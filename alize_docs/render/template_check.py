@@ -5,10 +5,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from lxml import etree
-
 from alize_docs.errors import RenderError
-from alize_docs.render.package import SAFE_XML
+from alize_docs.office import FichierRefuse, PaquetOffice, ouvrir
 from alize_docs.render.text import VISIBLE, paragraph_texts
 from alize_docs.rules.blancs import check_no_blanks
 
@@ -50,13 +48,22 @@ def check_template(chemin: Path) -> None:
             raise RenderError(f"gabarit {nom} refusé : ce n'est pas un document Word (word/document.xml manque).")
         if any(marque in paquet.read("[Content_Types].xml") for marque in _MACRO_TYPES):
             raise RenderError(f"gabarit {nom} refusé : c'est un document à macros.")
-        for relations in (n for n in noms if n.endswith(".rels")):
-            racine = etree.fromstring(paquet.read(relations), SAFE_XML)
-            for relation in racine:
-                genre = relation.get("Type", "").rsplit("/", 1)[-1]
-                if relation.get("TargetMode") == "External" and genre != "hyperlink":
-                    raise RenderError(f"gabarit {nom} refusé : relation externe « {genre} » vers "
-                                      f"{relation.get('Target')} ({relations}).")
-        textes = [t for n in sorted(noms) if VISIBLE.match(n)
-                  for t in paragraph_texts(etree.fromstring(paquet.read(n), SAFE_XML))]
-        check_no_blanks(f"gabarit {nom}", textes)  # the template's own text: the inputs and clauses are checked
+    try:  # the safe reader: names, duplicates, encryption, real sizes, content types, DOCTYPE, well-formed XML
+        with ouvrir(chemin, genre="docx") as sur:
+            sur.verifier()
+            _verifier_liens(sur, nom)
+    except FichierRefuse as exc:
+        raise RenderError(f"gabarit {nom} refusé : {exc.raison}.") from None
+
+
+def _verifier_liens(paquet: PaquetOffice, nom: str) -> None:
+    """External relationships other than hyperlinks are refused; the template's own text must have no blank."""
+    noms = paquet.noms()
+    for relations in (n for n in noms if n.endswith(".rels")):
+        for relation in paquet.xml(relations):
+            genre = relation.get("Type", "").rsplit("/", 1)[-1]
+            if relation.get("TargetMode") == "External" and genre != "hyperlink":
+                raise RenderError(f"gabarit {nom} refusé : relation externe « {genre} » vers "
+                                  f"{relation.get('Target')} ({relations}).")
+    textes = [t for n in sorted(noms) if VISIBLE.match(n) for t in paragraph_texts(paquet.xml(n))]
+    check_no_blanks(f"gabarit {nom}", textes)  # the template's own text: the inputs and clauses are checked

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
+from pathlib import Path
 
 from docx.oxml.ns import qn
 from lxml import etree
 
-from alize_docs.render.package import SAFE_XML
+from alize_docs.office import ouvrir
 
 __all__ = ["VISIBLE", "docx_text", "paragraph_texts"]
 
@@ -21,11 +20,14 @@ def paragraph_texts(racine: etree._Element) -> list[str]:
     return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in racine.iter(qn("w:p"))]
 
 
-def docx_text(donnees: bytes) -> str:
-    """Return every text a reader sees in a .docx: body, tables, headers, footers, one paragraph a line."""
-    paquet = zipfile.ZipFile(io.BytesIO(donnees))
+def docx_text(donnees: bytes | None = None, chemin: Path | str = "document.docx") -> str:
+    """Return every text a reader sees in a .docx: body, tables, headers, footers, one paragraph a line.
+
+    The file (*donnees*, or read from *chemin*) goes through the safe reader: a hostile or broken file is a
+    :class:`alize_docs.office.FichierRefuse` naming *chemin*."""
     textes: list[str] = []
-    for nom in sorted(paquet.namelist()):
-        if VISIBLE.match(nom):
-            textes += paragraph_texts(etree.fromstring(paquet.read(nom), SAFE_XML))
+    with ouvrir(chemin, donnees, genre="docx") as paquet:
+        for nom in sorted(paquet.noms()):
+            if VISIBLE.match(nom):
+                textes += paragraph_texts(paquet.xml(nom))
     return "\n".join(textes)
