@@ -26,11 +26,12 @@ from typing import Any, Literal
 
 from alize_docs.domain.models import Territoire
 from alize_docs.errors import Chemin, InvalidInput, Probleme, ValidationReport
+from alize_docs.inputs.workbook import Ligne, read_workbook
 from alize_docs.inputs.yaml import LoadedData, read_yaml
 
 __all__ = [
     "CLASSEURS", "FEUILLES", "Champ", "DonneesClasseur", "Feuille", "is_workbook", "read_input",
-    "read_territory_workbook", "write_territory_workbook",
+    "read_territory_workbook", "workbook_items", "write_territory_workbook",
 ]
 
 CLASSEURS = (".xlsx", ".ods")
@@ -716,6 +717,11 @@ def _put(feuille: Any, ligne: int, colonne: int, valeur: Any, champ: Champ) -> A
     return cellule
 
 
+def _format_column(dimension: Any, champ: Champ) -> None:
+    formats = {"montant": _FORMAT_MONTANT, "date": _FORMAT_DATE, "entier": "0"}
+    dimension.number_format = formats.get(champ.genre, "@")
+
+
 def _header(feuille: Any, titres: Sequence[str]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -781,8 +787,7 @@ def _write_table(feuille: Any, definition: Feuille, elements: list[dict[str, Any
     for colonne, champ in enumerate(definition.champs, 1):
         lettre = get_column_letter(colonne)
         _validation(feuille, champ, listes, f"{lettre}2:{lettre}{fin}")
-        for ligne in range(len(elements) + 2, fin + 1):  # the rows to fill keep the column's format
-            _put(feuille, ligne, colonne, None, champ)
+        _format_column(feuille.column_dimensions[lettre], champ)  # the rows to fill keep the column's format
         contenu = [_shown(_get(e, champ.chemin), champ) for e in elements]
         mots = max((len(m) for m in champ.libelle.split()), default=8)
         feuille.column_dimensions[lettre].width = max(_width(contenu, mots), champ.largeur)
@@ -814,3 +819,31 @@ def _help_sheet(feuille: Any) -> None:
         for cellule in rangee:
             cellule.alignment = Alignment(wrap_text=True, vertical="top")
     feuille.freeze_panes = "A4"
+
+
+# --- batches ----------------------------------------------------------------------------------------------------
+
+def workbook_items(chemin: Path) -> list[Ligne]:
+    """The items of a workbook in a batch: a territory workbook is one item (its own path as source), a workbook of
+    cooperation agreements one item per filled row (« conventions.xlsx, ligne 5 »)."""
+    if _is_cooperation_workbook(chemin):
+        return list(read_workbook(chemin))
+    return [Ligne(str(chemin), read_territory_workbook(chemin), chemin)]
+
+
+def _is_cooperation_workbook(chemin: Path) -> bool:
+    """Whether an .xlsx is a workbook of cooperation agreements (no « Partenaires » sheet; an unreadable file is
+    left to the territory reader, which says why)."""
+    if chemin.suffix.lower() != ".xlsx":
+        return False
+    from openpyxl import load_workbook
+
+    from alize_docs.office import ouvrir
+
+    try:
+        with ouvrir(chemin) as paquet:
+            octets = paquet.octets_surs()
+        noms = load_workbook(io.BytesIO(octets), read_only=True).sheetnames
+    except Exception:  # refused or broken: read_territory_workbook reports it in French
+        return False
+    return "Partenaires" not in noms
