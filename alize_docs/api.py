@@ -212,7 +212,8 @@ def write_convention(territoire: Territoire, sortie: str | Path, library: Clause
 
 def generate(chemin: str | Path, sortie: str | Path, library: ClauseLibrary | None = None,
              pdf: bool = False, gabarits: str | Path | None = None) -> list[Path]:
-    """Validate a territory or cooperation file (YAML, or a territory workbook) and write its documents into the folder *sortie* (and their PDFs).
+    """Validate a territory or cooperation file (YAML, or a territory workbook) and write its documents into the
+    folder *sortie* (and their PDFs).
 
     Everything is rendered before anything is written: an invalid file or a failed conversion writes
     nothing.

@@ -18,7 +18,7 @@ import datetime as dt
 import difflib
 import io
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -31,7 +31,7 @@ from alize_docs.inputs.yaml import LoadedData, read_yaml
 
 __all__ = [
     "CLASSEURS", "FEUILLES", "Champ", "DonneesClasseur", "Feuille", "is_workbook", "read_input",
-    "read_territory_workbook", "workbook_items", "write_territory_workbook",
+    "read_territory_workbook", "territory_workbook", "workbook_items", "write_territory_workbook",
 ]
 
 CLASSEURS = (".xlsx", ".ods")
@@ -220,7 +220,6 @@ def read_input(chemin: str | Path) -> LoadedData:
 def read_territory_workbook(chemin: str | Path) -> DonneesClasseur:
     """Return the plain data of a territory workbook, never raising on bad content (problems are in it)."""
     resultat = DonneesClasseur(str(chemin))
-    resultat.lieux[()] = Path(chemin).name
     feuilles = _read_sheets(Path(chemin), resultat)
     if feuilles is None:
         return resultat
@@ -386,14 +385,15 @@ def _read_pairs(feuille: Feuille, rang: int, cellules: Cellules | None, donnees:
                 resultat.problemes.append(Probleme("unknown-key", (), "Valeur sans rubrique en colonne A.",
                                                    numero, f"{feuille.nom}, ligne {numero}"))
             continue
-        champ = champs.get(_cle(str(libelle)))
+        trouve = champs.get(_cle(str(libelle)))
         lieu = f"{feuille.nom}, ligne {numero} ({libelle})"
-        if champ is None:
+        if trouve is None:
             proches = difflib.get_close_matches(str(libelle), [c.libelle for c in feuille.champs], n=1)
             conseil = f"vouliez-vous dire « {proches[0]} » ?" if proches else "voir la feuille « Aide »."
             resultat.problemes.append(Probleme("unknown-key", (), f"Rubrique inconnue « {libelle} » : {conseil}",
                                                numero, lieu))
             continue
+        champ = trouve
         if champ.repete:
             if valeur is None:
                 continue
@@ -482,7 +482,7 @@ def _read_expenses(rang: int, cellules: Cellules | None, donnees: dict[str, Any]
                     (rang, 10**6, 0))
     for i, ligne in enumerate(lignes):
         ici = ("depenses_fonctionnement", i)
-        poste = POSTES.get(str(ligne.get("poste", "")), None)
+        poste = POSTES.get(str(ligne.get("poste", "")))
         if poste is None:
             resultat.problemes.append(Probleme(
                 "choice", ("depenses_fonctionnement",), f"Poste « {ligne.get('poste', '')} » non admis : valeurs "
@@ -577,12 +577,11 @@ def _number_text(nombre: Decimal) -> str:
 
 def _get(donnees: Any, chemin: Chemin) -> Any:
     for partie in chemin:
-        if isinstance(donnees, dict) and partie in donnees:
-            donnees = donnees[partie]
-        elif isinstance(donnees, list) and isinstance(partie, int) and partie < len(donnees):
-            donnees = donnees[partie]
-        else:
+        dedans = partie in donnees if isinstance(donnees, dict) else (
+            isinstance(donnees, list) and isinstance(partie, int) and partie < len(donnees))
+        if not dedans:
             return None
+        donnees = donnees[partie]
     return donnees
 
 
@@ -607,16 +606,21 @@ def _lists(donnees: Any) -> Any:
 
 # --- writing ----------------------------------------------------------------------------------------------------
 
-def write_territory_workbook(territoire: Territoire, chemin: str | Path, modeles: Sequence[str] = ()) -> None:
+def write_territory_workbook(territoire: Territoire, chemin: str | Path, modeles: Collection[str] = ()) -> None:
     """Write *territoire* as a workbook (.xlsx) that :func:`read_territory_workbook` reads back into the same model.
 
     *modeles*: the clause models offered in the « Modèle de clauses » drop-down list (the territory's own at least).
     Raise :class:`InvalidInput` if a list holds more than the three years the workbook has columns for.
     """
+    Path(chemin).write_bytes(territory_workbook(territoire, modeles, str(chemin)))
+
+
+def territory_workbook(territoire: Territoire, modeles: Collection[str] = (), source: str = "classeur") -> bytes:
+    """Return the .xlsx bytes of :func:`write_territory_workbook`."""
     from openpyxl import Workbook
 
     donnees = territoire.model_dump(mode="python")
-    _check_years(donnees, str(chemin))
+    _check_years(donnees, source)
     classeur = Workbook()
     classeur.remove(classeur.active)
     valeurs = _list_values(modeles or (territoire.modele,), territoire.modele)
@@ -625,7 +629,7 @@ def write_territory_workbook(territoire: Territoire, chemin: str | Path, modeles
         if feuille.racine is None:
             _write_pairs(classeur.create_sheet(feuille.nom), feuille, donnees, listes)
         else:
-            _write_table(classeur.create_sheet(feuille.nom), feuille, donnees[feuille.racine[0]], listes)
+            _write_table(classeur.create_sheet(feuille.nom), feuille, donnees[str(feuille.racine[0])], listes)
     _write_table(classeur.create_sheet(DEPENSES.nom), DEPENSES, _expense_rows(donnees["depenses_fonctionnement"]),
                  listes)
     _help_sheet(classeur.create_sheet("Aide"))
@@ -633,7 +637,7 @@ def write_territory_workbook(territoire: Territoire, chemin: str | Path, modeles
     classeur.active = 0
     tampon = io.BytesIO()
     classeur.save(tampon)
-    Path(chemin).write_bytes(tampon.getvalue())
+    return tampon.getvalue()
 
 
 def _check_years(donnees: dict[str, Any], source: str) -> None:

@@ -215,13 +215,14 @@ def write_template(chemin: Path) -> None:
         if isinstance(exemple, dt.date):
             exemple = exemple.strftime("%d/%m/%Y")
         genre = genres[definition.genre]
-        liste = _CHOIX.get(definition.chemin.rpartition(".")[2])
-        if liste:
-            genre = f"au choix : {', '.join(liste)}" + (" (ou un autre domaine)" if liste is _DOMAINES else "")
+        choix = _CHOIX.get(definition.chemin.rpartition(".")[2])
+        if choix:
+            genre = f"au choix : {', '.join(choix)}" + (" (ou un autre domaine)" if choix is _DOMAINES else "")
         aide.append([LIBELLES[definition.chemin], definition.description, genre, exemple, definition.chemin])
     aide.append([])
-    aide.append(["Une ligne par PME. Les colonnes « Financement N » et « Appui N » décrivent jusqu'à trois financements "
-                 "et trois appuis en compétences : laissez vides ceux qui ne servent pas ; de même le prêt bonifié."])
+    aide.append(["Une ligne par PME. Les colonnes « Financement N » et « Appui N » décrivent jusqu'à trois "
+                 "financements et trois appuis en compétences : laissez vides ceux qui ne servent pas ; de même le "
+                 "prêt bonifié."])
     for cellule in aide[1]:
         cellule.font = Font(bold=True)
     for lettre, largeur in zip("ABCDE", (42, 70, 40, 36, 44), strict=True):
