@@ -98,7 +98,7 @@ class _Element:
     source: str
     chemin: Path
     cle: str
-    donnees: LoadedData | None = None
+    donnees: LoadedData | None = field(default=None, compare=False)  # unhashable: an element is its source
 
 
 @dataclass(frozen=True)

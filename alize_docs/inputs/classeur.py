@@ -543,7 +543,12 @@ def _value(valeur: Any, champ: Champ, chemin: Chemin, lieu: str, ligne: int, res
             return None
         if champ.genre == "choix" and champ.liste in _LISTES_FIXES:
             choix = {_cle(k): v for k, v in _LISTES_FIXES[champ.liste].items()}
-            return choix.get(_cle(valeur), valeur.strip())
+            choix |= {_cle(v): v for v in _LISTES_FIXES[champ.liste].values()}
+            if _cle(valeur) not in choix:
+                resultat.problemes.append(Probleme("choice", chemin, f"Valeur « {valeur.strip()} » non admise : au "
+                                                   f"choix : {', '.join(_LISTES_FIXES[champ.liste])}.", ligne, lieu))
+                return None
+            return choix[_cle(valeur)]
         return valeur
     if isinstance(valeur, bool):
         if champ.genre == "oui-non":
