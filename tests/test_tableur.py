@@ -402,3 +402,12 @@ def test_a_cooperation_workbook_with_old_headers_or_optional_fields_is_read(tmp_
                                                       "description": "à taux zéro sur cinq ans"}
         assert ligne.donnees.data["avance_remboursable"]["taux"] == "0"
         assert ligne.donnees.data["beneficiaire"]["raison_sociale"] == "Menuiseries du Toulois"
+
+
+def test_a_territory_with_more_than_three_years_is_refused_by_tableur(tmp_path: Path) -> None:
+    quatre = tmp_path / "t.yaml"
+    quatre.write_text(TERRITOIRE.read_text(encoding="utf-8").replace(
+        "communication: [5000, 5000, 5000]", "communication: [5000, 5000, 5000, 5000]"), encoding="utf-8")
+    resultat = run_cli("tableur", quatre, "-o", tmp_path / "t.xlsx")
+    assert resultat.returncode == 1
+    assert "4 années données : le classeur en prévoit trois (la durée d'une convention)." in resultat.stderr

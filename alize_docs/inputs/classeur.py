@@ -22,12 +22,14 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from alize_docs.domain.models import Territoire
 from alize_docs.errors import Chemin, InvalidInput, Probleme, ValidationReport
-from alize_docs.inputs.workbook import Ligne, read_workbook
 from alize_docs.inputs.yaml import LoadedData, read_yaml
+
+if TYPE_CHECKING:
+    from alize_docs.inputs.workbook import Ligne
 
 __all__ = [
     "CLASSEURS", "FEUILLES", "Champ", "DonneesClasseur", "Feuille", "is_workbook", "read_input",
@@ -835,6 +837,8 @@ def _help_sheet(feuille: Any) -> None:
 def workbook_items(chemin: Path) -> list[Ligne]:
     """The items of a workbook in a batch: a territory workbook is one item (its own path as source), a workbook of
     cooperation agreements one item per filled row (« conventions.xlsx, ligne 5 »)."""
+    from alize_docs.inputs.workbook import Ligne, read_workbook
+
     if _is_cooperation_workbook(chemin):
         return list(read_workbook(chemin))
     return [Ligne(str(chemin), read_territory_workbook(chemin), chemin)]
