@@ -800,7 +800,7 @@ def _write_table(feuille: Any, definition: Feuille, elements: list[dict[str, Any
         _validation(feuille, champ, listes, f"{lettre}2:{lettre}{fin}")
         _format_column(feuille.column_dimensions[lettre], champ)  # the rows to fill keep the column's format
         contenu = [_shown(_get(e, champ.chemin), champ) for e in elements]
-        mots = max((len(m) for m in champ.libelle.split()), default=8)
+        mots = max(10, *(len(m) for m in champ.libelle.split()))
         feuille.column_dimensions[lettre].width = max(_width(contenu, mots), champ.largeur)
 
 
