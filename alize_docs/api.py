@@ -16,8 +16,9 @@ from alize_docs.document import AssembledDocument
 from alize_docs.domain.models import Cooperation, Territoire
 from alize_docs.domain.programme import DOCUMENTS, Majorite
 from alize_docs.errors import AlizeError, CommandError, InvalidInput, ValidationReport, sort_problems
+from alize_docs.inputs.classeur import read_input
 from alize_docs.inputs.dossier import Dossier, load_cooperation, load_territoire, read_dossier
-from alize_docs.inputs.yaml import LoadedData, read_yaml
+from alize_docs.inputs.yaml import LoadedData
 from alize_docs.office import FichierRefuse
 from alize_docs.output import document_names, ecrire_ensemble, slug, write_atomic
 from alize_docs.render.docx import document_properties, render_bundle, render_docx
@@ -78,8 +79,9 @@ def validate_dossier(dossier: Dossier, library: ClauseLibrary | None = None) -> 
 
 
 def check_file(chemin: str | Path, library: ClauseLibrary | None = None) -> ValidationReport:
-    """Return the full report of a territory or cooperation file: syntax, fields, then rules, with lines."""
-    return check_loaded(read_yaml(chemin), Path(chemin), _library(library))[0]
+    """Return the full report of a territory or cooperation file (YAML, or a territory workbook .xlsx/.ods):
+    syntax, fields, then rules, with lines (or sheet, row and column)."""
+    return check_loaded(read_input(chemin), Path(chemin), _library(library))[0]
 
 
 def check_loaded(donnees: LoadedData, chemin: str | Path, library: ClauseLibrary | None = None
@@ -240,14 +242,15 @@ def write_convention(territoire: Territoire, sortie: str | Path, library: Clause
 
 def generate(chemin: str | Path, sortie: str | Path, library: ClauseLibrary | None = None,
              pdf: bool = False, gabarits: str | Path | None = None) -> list[Path]:
-    """Validate a territory or cooperation file and write its documents into the folder *sortie* (and their PDFs).
+    """Validate a territory or cooperation file (YAML, or a territory workbook) and write its documents into the
+    folder *sortie* (and their PDFs).
 
     Everything is rendered before anything is written, then written all or nothing
     (:func:`alize_docs.output.ecrire_ensemble`): an invalid file, a failed conversion or a failed write
     (:class:`EcritureError`, in French, naming the file) leaves the folder as it was.
     """
     library = _library(library)
-    rapport, valide = check_loaded(read_yaml(chemin), Path(chemin), library)
+    rapport, valide = check_loaded(read_input(chemin), Path(chemin), library)
     if valide is None:
         raise InvalidInput(rapport)
     fichiers = render_documents(valide, library, gabarits)

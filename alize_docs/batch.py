@@ -42,7 +42,7 @@ from filelock import FileLock, Timeout
 from alize_docs.api import check_loaded, pdf_files_batch, render_documents
 from alize_docs.clauses.library import LIMITES_RENDU, ClauseLibrary, LimitesRendu, bundled_path
 from alize_docs.errors import AlizeError, CommandError, EcritureError, Probleme, RenderError
-from alize_docs.inputs.workbook import read_workbook
+from alize_docs.inputs.classeur import CLASSEURS, is_workbook, workbook_items
 from alize_docs.inputs.yaml import LoadedData, read_yaml
 from alize_docs.output import (
     PREFIXE_TEMPORAIRE,
@@ -123,7 +123,7 @@ class _Element:
     source: str
     chemin: Path
     cle: str
-    donnees: LoadedData | None = None
+    donnees: LoadedData | None = field(default=None, compare=False)  # unhashable: an element is its source
 
 
 @dataclass(frozen=True)
@@ -137,12 +137,25 @@ class _Tache:
 
 
 def _elements(source: Path) -> list[_Element]:
-    if source.is_file() and source.suffix.lower() == ".xlsx":
-        return [_Element(ligne.source, ligne.dossier, ligne.source, ligne.donnees) for ligne in read_workbook(source)]
+    if source.is_file() and is_workbook(source):
+        from alize_docs.office import ouvrir
+
+        with ouvrir(source):  # the workbook given as SOURCE is refused whole (exit 3) when hostile or broken
+            pass
+        return [_Element(ligne.source, ligne.dossier, ligne.source, ligne.donnees) for ligne in workbook_items(source)]
     if source.is_dir():
-        fichiers = sorted(p for p in source.rglob("*") if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
-        return [_Element(str(p), p, p.relative_to(source).as_posix()) for p in fichiers]
-    raise CommandError(f"{source} n'est ni un dossier de fichiers YAML ni un classeur .xlsx.")
+        fichiers = sorted(p for p in source.rglob("*") if p.suffix.lower() in (".yaml", ".yml", *CLASSEURS)
+                          and p.is_file() and not p.name.startswith("~$"))  # ~$…: Excel's lock file
+        elements = []
+        for p in fichiers:
+            if not is_workbook(p):
+                elements.append(_Element(str(p), p, p.relative_to(source).as_posix()))
+            for ligne in workbook_items(p) if is_workbook(p) else ():  # a workbook row: « …xlsx, ligne 5 »
+                suite = ligne.source.removeprefix(str(p)).removeprefix(p.name)
+                elements.append(_Element(str(p) + suite, ligne.dossier, p.relative_to(source).as_posix() + suite,
+                                         ligne.donnees))
+        return elements
+    raise CommandError(f"{source} n'est ni un dossier de fichiers de saisie ni un classeur .xlsx ou .ods.")
 
 
 def run_batch(source: str | Path, sortie: str | Path, *, pdf: bool = False, jobs: int | None = None,

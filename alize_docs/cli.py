@@ -74,7 +74,6 @@ _EXEMPLES = {
                  "alize-docs comparer signee.docx relue.docx"],
     "lot": ["alize-docs lot reseau/ -o sortie/ --pdf --jobs 2", "alize-docs lot conventions.xlsx -o sortie/"],
     "renouveler": ["alize-docs renouveler toulinois.yaml --date 2013-11-26 -o toulinois-2013.yaml"],
-    "modele-tableur": ["alize-docs modele-tableur conventions.xlsx"],
     "inspecter": ["alize-docs inspecter sortie/convention-partenariat-toulinois.docx",
                   "alize-docs inspecter sortie/ --clause partenariat/signatures@2008"],
 }
@@ -102,7 +101,8 @@ def _parser() -> _Parser:
         help="vérifie des fichiers de saisie sans rien écrire",
                                    description="Vérifie chaque fichier et liste tous ses problèmes : "
                                                "la règle, le champ, la ligne, ce qui ne va pas.")
-    valider.add_argument("fichiers", nargs="+", metavar="FICHIER", help="fichier de saisie YAML")
+    valider.add_argument("fichiers", nargs="+", metavar="FICHIER",
+                         help="fichier de saisie YAML, ou classeur de dispositif .xlsx/.ods (voir tableur)")
     valider.add_argument("--json", action="store_true", help="écrit le rapport en JSON")
     _clauses_option(valider)
 
@@ -112,7 +112,8 @@ def _parser() -> _Parser:
                                                "la convention de partenariat, ses trois annexes et le dossier de "
                                                "signature qui les réunit ; pour une convention de coopération, "
                                                "celle-ci. Rien n'est écrit si le fichier a un problème.")
-    generer.add_argument("fichier", metavar="FICHIER", help="fichier de saisie YAML")
+    generer.add_argument("fichier", metavar="FICHIER",
+                         help="fichier de saisie YAML, ou classeur de dispositif .xlsx/.ods (voir tableur)")
     generer.add_argument("-o", "--sortie", metavar="DOSSIER", required=True, type=Path,
                          help="dossier où écrire les documents (créé au besoin)")
     generer.add_argument("--pdf", action="store_true",
@@ -152,8 +153,9 @@ def _parser() -> _Parser:
     lot = commandes.add_parser(
         "lot", epilog=_exemples("lot"),
         help="produit en une fois les documents d'un dossier de fichiers ou d'un classeur",
-        description="SOURCE : un dossier de fichiers de dispositifs et de conventions de coopération (mélangés), "
-                    "ou un classeur .xlsx de conventions de coopération (voir modele-tableur). Tout est vérifié "
+        description="SOURCE : un dossier de fichiers de dispositifs et de conventions de coopération (mélangés, "
+                    "YAML ou classeurs), ou un classeur .xlsx de conventions de coopération (voir modele-tableur), "
+                    "ou un classeur de dispositif .xlsx/.ods. Tout est vérifié "
                     "d'abord ; les éléments valides sont produits en parallèle, un dossier par dispositif ; un "
                     "élément en échec n'arrête pas les autres. Les éléments inchangés depuis le dernier passage "
                     "ne sont pas refaits. Le rapport est écrit dans DOSSIER/rapport-lot.json.")
@@ -176,11 +178,29 @@ def _parser() -> _Parser:
                             help="date de signature de la nouvelle convention")
     renouveler.add_argument("-o", "--sortie", required=True, metavar="NOUVEAU.yaml", type=Path)
 
-    tableur = commandes.add_parser("modele-tableur", epilog=_exemples("modele-tableur"),
-        help="écrit un classeur vide de conventions de coopération",
-                                   description="Écrit un classeur .xlsx : la ligne des colonnes, une ligne "
-                                               "d'exemple, et une feuille qui explique chaque colonne.")
-    tableur.add_argument("fichier", metavar="FICHIER.xlsx", type=Path)
+    tableur = commandes.add_parser(
+        "modele-tableur", help="écrit un classeur à remplir : conventions de coopération, ou un dispositif",
+        description="Écrit un classeur .xlsx de conventions de coopération : la ligne des colonnes, une ligne "
+                    "d'exemple, et une feuille qui explique chaque colonne. Avec --territoire, un classeur de "
+                    "dispositif rempli avec l'exemple du Toulinois, à remplacer par le vôtre.",
+        epilog="Exemples :\n  alize-docs modele-tableur conventions.xlsx\n"
+               "  alize-docs modele-tableur --territoire dispositif.xlsx")
+    tableur.add_argument("fichier", metavar="FICHIER.xlsx", type=Path, nargs="?",
+                         help="classeur de conventions de coopération à écrire")
+    tableur.add_argument("--territoire", metavar="FICHIER.xlsx", type=Path,
+                         help="écrit plutôt un classeur de dispositif (feuilles Dispositif, Partenaires, Comité, "
+                              "Opérateur, Financeurs, Dépenses, Aide)")
+
+    classeur = commandes.add_parser(
+        "tableur", help="écrit le fichier d'un dispositif sous forme de classeur .xlsx",
+        description="Écrit TERRITOIRE.yaml en classeur .xlsx (Excel, LibreOffice Calc) : une feuille par partie, "
+                    "listes déroulantes, formats des montants et des dates, et une feuille « Aide ». Le classeur "
+                    "rempli s'utilise comme le fichier YAML : valider, generer, lot.",
+        epilog="Exemple :\n  alize-docs tableur toulinois.yaml -o toulinois.xlsx\n"
+               "  alize-docs generer toulinois.xlsx -o dossier/")
+    classeur.add_argument("territoire", metavar="TERRITOIRE.yaml", type=Path, help="fichier de saisie d'un dispositif")
+    classeur.add_argument("-o", "--sortie", metavar="TERRITOIRE.xlsx", type=Path, required=True,
+                          help="classeur à écrire")
 
     inspecter = commandes.add_parser(
         "inspecter", epilog=_exemples("inspecter"),
@@ -212,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         library = ClauseLibrary(_clause_folders(getattr(arguments, "clauses", [])))
         commandes = {"valider": _valider, "generer": _generer, "clauses": _lister, "verifier-clauses": _verifier,
                      "comparer": _comparer, "inspecter": _inspecter, "lot": _lot, "modele-tableur": _tableur,
-                     "renouveler": _renouveler}
+                     "renouveler": _renouveler, "tableur": _classeur}
         return commandes[arguments.commande](arguments, library)
     except ClauseError as exc:
         print(f"alize-docs : erreur dans les clauses : {exc}", file=sys.stderr)
@@ -359,7 +379,7 @@ def _lot(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
         for colonne in ("élément", "statut", "fichiers ou problèmes"):
             tableau.add_column(colonne)
         for r in resultats:
-            detail = "\n".join(f"[{p.code}] {p.champ} : {p.message}" for p in r.problemes) or (
+            detail = "\n".join(f"[{p.code}] {p.lieu or p.champ} : {p.message}" for p in r.problemes) or (
                 f"{len(r.fichiers)} fichier(s) dans {r.dossier}/")
             tableau.add_row(r.source, r.statut, detail)
         sortie.print(tableau)
@@ -368,8 +388,7 @@ def _lot(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
         for r in echecs:
             print(f"{r.statut} : {r.source}")
             for p in r.problemes:
-                ligne = f"ligne {p.ligne}, " if p.ligne else ""
-                print(f"  - [{p.code}] {ligne}{p.champ} : {p.message}")
+                print(f"  - [{p.code}] {p.endroit} : {p.message}")
     print(rapport.summary())
     print(f"rapport : {Path(arguments.sortie) / RAPPORT}")
     return OK if rapport.ok else INVALIDE
@@ -392,12 +411,40 @@ def _renouveler(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
 
 
 def _tableur(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
+    from alize_docs.inputs.classeur import territory_workbook
+    from alize_docs.inputs.dossier import load_territoire
     from alize_docs.inputs.workbook import write_template
 
-    if arguments.fichier.suffix.lower() != ".xlsx":
+    fichier = arguments.territoire or arguments.fichier
+    if fichier is None or (arguments.territoire and arguments.fichier):
+        raise CommandError("donnez un classeur à écrire : FICHIER.xlsx, ou --territoire FICHIER.xlsx")
+    if fichier.suffix.lower() != ".xlsx":
         raise CommandError("le classeur doit avoir l'extension .xlsx")
-    write_template(arguments.fichier)
-    print(f"écrit : {arguments.fichier}")
+    if arguments.territoire:
+        from alize_docs.exemples import exemple
+
+        write_atomic(fichier, territory_workbook(load_territoire(exemple("toulinois.yaml")), library.modeles()))
+    else:
+        write_template(fichier)
+    print(f"écrit : {fichier}")
+    return OK
+
+
+def _classeur(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
+    from alize_docs.inputs.classeur import territory_workbook
+    from alize_docs.inputs.dossier import load_territoire
+
+    if arguments.sortie.suffix.lower() != ".xlsx":
+        raise CommandError("le classeur doit avoir l'extension .xlsx")
+    try:
+        donnees = territory_workbook(load_territoire(arguments.territoire), library.modeles(), str(arguments.sortie))
+    except InvalidInput as exc:
+        print(exc.report.text(), file=sys.stderr)
+        print("Aucun classeur n'a été écrit.", file=sys.stderr)
+        return INVALIDE
+    write_atomic(arguments.sortie, donnees)
+    print(f"écrit : {arguments.sortie}")
+    print(f"Remplissez-le puis : alize-docs valider {arguments.sortie}")
     return OK
 
 

@@ -54,13 +54,25 @@ class Probleme:
     chemin: Chemin
     message: str
     ligne: int | None = None
+    lieu: str | None = None  # where in a workbook (« Partenaires, ligne 7, colonne Avances année 2 »), else None
 
     @property
     def champ(self) -> str:
         return format_chemin(self.chemin)
 
+    @property
+    def endroit(self) -> str:
+        """Where the problem is, as the report prints it: the workbook cell, or the line and the field path."""
+        if self.lieu:
+            return self.lieu
+        return f"ligne {self.ligne}, {self.champ}" if self.ligne else self.champ
+
     def as_dict(self) -> dict[str, object]:
-        return {"code": self.code, "champ": self.champ, "ligne": self.ligne, "message": self.message}
+        donnees: dict[str, object] = {"code": self.code, "champ": self.champ, "ligne": self.ligne,
+                                      "message": self.message}
+        if self.lieu:
+            donnees["lieu"] = self.lieu
+        return donnees
 
 
 @dataclass(frozen=True)
@@ -88,8 +100,7 @@ class ValidationReport:
         n = len(self.problemes)
         lignes = [f"{self.source} : {n} problème{'s' if n > 1 else ''}"]
         for p in self.problemes:
-            ou = f"ligne {p.ligne}, " if p.ligne else ""
-            lignes.append(f"  - [{p.code}] {ou}{p.champ} : {p.message}")
+            lignes.append(f"  - [{p.code}] {p.endroit} : {p.message}")
         return "\n".join(lignes)
 
     def as_json(self) -> str:

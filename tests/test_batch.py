@@ -170,8 +170,9 @@ def test_the_workbook_template_explains_every_column(tmp_path: Path) -> None:
     assert "écrit" in resultat.stdout
     classeur = load_workbook(tmp_path / "modele.xlsx")
     assert classeur.sheetnames == ["Conventions", "Colonnes"]
-    assert [c.value for c in classeur["Conventions"][1]] == [c.chemin for c in COLONNES]
-    explications = {r[0].value: r[1].value for r in classeur["Colonnes"].iter_rows(min_row=2) if r[0].value}
+    assert [c.value for c in classeur["Conventions"][1]][:3] == ["Fichier du dispositif", "Numéro de la convention",
+                                                                 "Modèle de clauses"]
+    explications = {r[4].value: r[1].value for r in classeur["Colonnes"].iter_rows(min_row=2) if r[0].value}
     assert explications["beneficiaire.siren"].startswith("SIREN")
 
 

@@ -162,7 +162,7 @@ def test_checksums_are_reported_with_the_format_errors_not_in_a_second_round(
 
 
 @pytest.mark.parametrize("commande", ["valider", "generer", "clauses", "verifier-clauses", "comparer", "lot",
-                                      "renouveler", "modele-tableur", "inspecter"])
+                                      "renouveler", "modele-tableur", "inspecter", "tableur"])
 def test_each_command_explains_itself_with_an_example(commande: str) -> None:
     resultat = run(commande, "--help")
     assert resultat.returncode == 0 and "utilisation : alize-docs " + commande in resultat.stdout

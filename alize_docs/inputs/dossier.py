@@ -13,6 +13,7 @@ from pathlib import Path
 
 from alize_docs.domain.models import Cooperation, Territoire
 from alize_docs.errors import InvalidInput, Probleme
+from alize_docs.inputs.classeur import read_input
 from alize_docs.inputs.yaml import LoadedData, load_model, read_yaml
 
 __all__ = ["Dossier", "is_cooperation", "load_cooperation", "load_territoire", "read_dossier"]
@@ -29,8 +30,9 @@ class Dossier:
 
 
 def load_territoire(chemin: str | Path) -> Territoire:
-    """Return the typed model of a territory file; raise :class:`InvalidInput` listing every problem."""
-    return load_model(Territoire, read_yaml(chemin))
+    """Return the typed model of a territory file (YAML, or a workbook .xlsx/.ods); raise :class:`InvalidInput`
+    listing every problem."""
+    return load_model(Territoire, read_input(chemin))
 
 
 def load_cooperation(chemin: str | Path) -> tuple[Cooperation, Territoire]:

@@ -1,6 +1,7 @@
 """Cooperation agreements from a spreadsheet: one row per SME, one column per field of the YAML file.
 
-Columns are named by the YAML path (``beneficiaire.raison_sociale``, ``appui_1.jours``…); lists are
+Columns are headed by a French label (« Raison sociale », « Appui 1 : jours »; :data:`LIBELLES`) or, as in
+earlier templates, by the YAML path (``beneficiaire.raison_sociale``, ``appui_1.jours``…); lists are
 numbered groups (``financement_1.*`` to ``financement_3.*``, ``appui_1.*`` to ``appui_3.*``). What French
 Excel does to values is undone here, never guessed: dates may be dates or serial numbers (1900 or 1904
 system); amounts may be numbers or French strings (« 15 000,50 »), and a number with binary noise beyond
@@ -101,6 +102,12 @@ COLONNES: tuple[Colonne, ...] = (
     Colonne("avance_remboursable.differe_mois", "entier", "Différé en mois (0 à 6)", 6),
     Colonne("avance_remboursable.periodicite", "texte", "mensuelle ou trimestrielle", "mensuelle"),
     Colonne("avance_remboursable.date_versement", "date", "Date prévue du versement", dt.date(2011, 4, 15)),
+    Colonne("avance_remboursable.taux", "montant", "Taux d'intérêt (%) ; facultatif : si donné, 0", None),
+    Colonne("avance_remboursable.garantie", "texte", "Garantie ; facultative : le modèle n'en demande aucune", None),
+    Colonne("pret_bonifie.partenaire", "texte", "Prêt bonifié : identifiant du partenaire qui le consent ; "
+                                                "vide si aucun", None),
+    Colonne("pret_bonifie.montant", "montant", "Prêt bonifié : montant (€)", None),
+    Colonne("pret_bonifie.description", "texte", "Prêt bonifié : conditions (taux, durée…)", None),
     Colonne("signature.lieu", "texte", "Lieu de signature", "Toul"),
     Colonne("signature.date", "date", "Date de signature", dt.date(2011, 4, 8)),
 )
@@ -109,24 +116,107 @@ COLONNES: tuple[Colonne, ...] = (
 _LISTES = {"financement": ("projet", "autres_financements"), "appui": ("appui_competences",)}
 
 
+def _libelles() -> dict[str, str]:
+    simples = {
+        "dispositif": "Fichier du dispositif", "numero": "Numéro de la convention", "modele": "Modèle de clauses",
+        "comite.date": "Comité : date", "comite.membres_presents": "Comité : membres présents",
+        "comite.voix_pour": "Comité : voix pour",
+        "comite.representants_entreprises_presents": "Comité : représentants d'entreprise présents",
+        "comite.voix_pour_entreprises": "Comité : voix pour des entreprises",
+        "beneficiaire.raison_sociale": "Raison sociale", "beneficiaire.forme": "Forme juridique",
+        "beneficiaire.capital": "Capital social", "beneficiaire.siren": "SIREN",
+        "beneficiaire.immatriculation": "Immatriculation", "beneficiaire.adresse": "Adresse du siège",
+        "beneficiaire.effectif": "Effectif", "beneficiaire.chiffre_affaires": "Chiffre d'affaires",
+        "beneficiaire.total_bilan": "Total de bilan",
+        "beneficiaire.capital_detenu_par_une_entreprise": "Capital détenu par une entreprise (%)",
+        "projet.intitule": "Projet : intitulé", "projet.description": "Projet : description",
+        "projet.cout_total": "Projet : coût total", "projet.emplois_prevus": "Projet : emplois prévus",
+        "mandataire": "Partenaire mandataire", "avance_remboursable.montant": "Avance : montant",
+        "avance_remboursable.duree_mois": "Avance : durée (mois)", "avance_remboursable.differe_mois":
+        "Avance : différé (mois)", "avance_remboursable.periodicite": "Avance : périodicité",
+        "avance_remboursable.date_versement": "Avance : date de versement", "avance_remboursable.taux":
+        "Avance : taux (%)", "avance_remboursable.garantie": "Avance : garantie",
+        "pret_bonifie.partenaire": "Prêt bonifié : partenaire", "pret_bonifie.montant": "Prêt bonifié : montant",
+        "pret_bonifie.description": "Prêt bonifié : conditions", "signature.lieu": "Lieu de signature",
+        "signature.date": "Date de signature"}
+    personne = {"civilite": "civilité", "prenom": "prénom", "nom": "nom", "qualite": "fonction"}
+    libelles = {}
+    for colonne in COLONNES:
+        tete, _, champ = colonne.chemin.rpartition(".")
+        if colonne.chemin in simples:
+            libelles[colonne.chemin] = simples[colonne.chemin]
+        elif tete == "beneficiaire.dirigeant":
+            libelles[colonne.chemin] = f"Dirigeant : {personne[champ]}"
+        elif tete.endswith(".intervenant"):
+            libelles[colonne.chemin] = f"Appui {tete[6]}, intervenant : {personne[champ]}"
+        elif tete.startswith("appui_"):
+            libelles[colonne.chemin] = f"Appui {tete[6:]} : {champ}"
+        elif tete.startswith("financement_"):
+            libelles[colonne.chemin] = f"Financement {tete[12:]} : {champ}"
+    return libelles
+
+
+LIBELLES: dict[str, str] = _libelles()
+"""Each column's French label (its header in the template), by YAML path."""
+_DOMAINES = ("achats", "qualité", "production", "gestion-finance", "commercial", "ressources humaines",
+             "logistique", "export", "informatique", "innovation")
+_CHOIX = {"civilite": ("Madame", "Monsieur"), "periodicite": ("mensuelle", "trimestrielle"), "domaine": _DOMAINES}
+_LARGEUR_MAX = 50
+
+
+def _cle(texte: str) -> str:
+    """A header as compared: no accents, case or surrounding spaces."""
+    import unicodedata
+
+    sans = unicodedata.normalize("NFKD", texte.replace("’", "'"))
+    return " ".join("".join(c for c in sans if not unicodedata.combining(c)).casefold().split())
+
+
+_PAR_ENTETE: dict[str, Colonne] = {**{_cle(LIBELLES[c.chemin]): c for c in COLONNES},
+                                   **{_cle(c.chemin): c for c in COLONNES}}
+
+
 def write_template(chemin: Path) -> None:
-    """Write an empty workbook: the header row, one example row, and a sheet explaining each column."""
+    """Write an empty workbook: the header row (French labels), one example row, formats and drop-down lists for
+    the rows to fill, and a sheet explaining each column."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     classeur = Workbook()
     feuille = classeur.active
     feuille.title = "Conventions"
-    feuille.append([c.chemin for c in COLONNES])
+    feuille.append([LIBELLES[c.chemin] for c in COLONNES])
     feuille.append([c.exemple for c in COLONNES])
     for cellule in feuille[1]:
         cellule.font = Font(bold=True)
         cellule.fill = PatternFill("solid", fgColor="D9D9D9")
-    for colonne, definition in zip(feuille.iter_cols(min_row=2, max_row=2), COLONNES, strict=True):
-        if definition.genre == "date":
-            colonne[0].number_format = "DD/MM/YYYY"
-        elif definition.genre.startswith("identifiant"):
-            colonne[0].number_format = "@"
-    feuille.freeze_panes = "A2"
+        cellule.alignment = Alignment(wrap_text=True, vertical="top")
+    feuille.row_dimensions[1].height = 45
+    fin = 1000  # the drop-down lists reach this row
+    for numero, definition in enumerate(COLONNES, 1):
+        lettre = get_column_letter(numero)
+        format_ = {"date": "DD/MM/YYYY", "montant": '#,##0.00 "€"', "identifiant9": "@", "identifiant14": "@",
+                   "entier": "0"}.get(definition.genre, "General")
+        if definition.chemin.endswith("capital_detenu_par_une_entreprise") or definition.chemin.endswith(".taux"):
+            format_ = "0.00"
+        feuille.column_dimensions[lettre].number_format = format_  # the rows to fill too
+        feuille.cell(2, numero).number_format = format_
+        exemple = definition.exemple.strftime("%d/%m/%Y") if isinstance(definition.exemple, dt.date) else (
+            f"{definition.exemple:,} €" if definition.genre == "montant" and definition.exemple else definition.exemple)
+        largeur = max(*(len(m) for m in LIBELLES[definition.chemin].split()), len(str(exemple or "")), 10)
+        feuille.column_dimensions[lettre].width = min(largeur + 2, _LARGEUR_MAX)
+        liste = next((nom for nom in _CHOIX if definition.chemin.rpartition(".")[2] == nom), None)
+        if liste is not None:
+            libre = liste == "domaine"  # a suggestion: other domains are admitted
+            validation = DataValidation(type="list", formula1='"' + ",".join(_CHOIX[liste]) + '"', allow_blank=True,
+                                        showErrorMessage=not libre, errorTitle="Valeur non admise",
+                                        error=f"Choisissez : {', '.join(_CHOIX[liste])}.")
+            validation.add(f"{lettre}2:{lettre}{fin}")
+            feuille.add_data_validation(validation)
+    feuille.freeze_panes = "B2"
     aide = classeur.create_sheet("Colonnes")
-    aide.append(["Colonne", "Contenu", "Type", "Exemple"])
+    aide.append(["Colonne", "Contenu", "Type", "Exemple", "Champ du fichier YAML"])
     genres = {"texte": "texte", "montant": "montant en euros (nombre ou « 15 000,50 »)", "entier": "nombre entier",
               "date": "date (JJ/MM/AAAA)", "identifiant9": "9 chiffres (tapez-les en texte)",
               "identifiant14": "14 chiffres (tapez-les en texte)"}
@@ -134,12 +224,20 @@ def write_template(chemin: Path) -> None:
         exemple = definition.exemple
         if isinstance(exemple, dt.date):
             exemple = exemple.strftime("%d/%m/%Y")
-        aide.append([definition.chemin, definition.description, genres[definition.genre], exemple])
+        genre = genres[definition.genre]
+        choix = _CHOIX.get(definition.chemin.rpartition(".")[2])
+        if choix:
+            genre = f"au choix : {', '.join(choix)}" + (" (ou un autre domaine)" if choix is _DOMAINES else "")
+        aide.append([LIBELLES[definition.chemin], definition.description, genre, exemple, definition.chemin])
     aide.append([])
-    aide.append(["Une ligne par PME. Les colonnes financement_N et appui_N décrivent jusqu'à trois financements et "
-                 "trois appuis en compétences : laissez vides ceux qui ne servent pas."])
+    aide.append(["Une ligne par PME. Les colonnes « Financement N » et « Appui N » décrivent jusqu'à trois "
+                 "financements et trois appuis en compétences : laissez vides ceux qui ne servent pas ; de même le "
+                 "prêt bonifié."])
     for cellule in aide[1]:
         cellule.font = Font(bold=True)
+    for lettre, largeur in zip("ABCDE", (42, 70, 40, 36, 44), strict=True):
+        aide.column_dimensions[lettre].width = largeur
+    aide.freeze_panes = "A2"
     classeur.save(chemin)
 
 
@@ -182,7 +280,7 @@ def read_workbook(chemin: Path) -> Iterator[Ligne]:
     remplies = 0
     lignes = feuille.iter_rows(values_only=True)
     entetes = [str(v).strip() if v is not None else "" for v in next(lignes, [])]
-    connues = {c.chemin: c for c in COLONNES}
+    connues = {e: _PAR_ENTETE[_cle(e)] for e in entetes if _cle(e) in _PAR_ENTETE}  # a French label, or a YAML path
     inconnues = [e for e in entetes if e and e not in connues]
     for numero, (rangee, rangee_brute) in enumerate(zip(lignes, brute.iter_rows(min_row=2, values_only=True),
                                                         strict=False), start=2):
@@ -199,9 +297,9 @@ def read_workbook(chemin: Path) -> Iterator[Ligne]:
         for entete, valeur, formule in zip(entetes, rangee, rangee_brute, strict=False):
             if entete not in connues:
                 continue
-            chemin_yaml = _yaml_path(entete)
+            chemin_yaml = _yaml_path(connues[entete].chemin)
             if isinstance(formule, str) and formule.startswith("=") and valeur is None:
-                resultat.problemes.append(Probleme("type", chemin_yaml, f"La cellule {entete} est une formule "
+                resultat.problemes.append(Probleme("type", chemin_yaml, f"La cellule « {entete} » est une formule "
                                                    "enregistrée sans sa valeur calculée : ouvrez le classeur dans "
                                                    "Excel ou LibreOffice et enregistrez-le.", numero))
                 continue
