@@ -27,8 +27,8 @@ from alize_docs.assembly.context import contexte_cooperation, contexte_territoir
 from alize_docs.clauses.faits import faits_modele
 from alize_docs.clauses.library import ClauseLibrary, bundled_path
 from alize_docs.document import DocumentKind
-from alize_docs.domain.programme import DOCUMENTS_TERRITOIRE
 from alize_docs.domain.models import Cooperation, Territoire
+from alize_docs.domain.programme import DOCUMENTS_TERRITOIRE
 from alize_docs.errors import AlizeError, ClauseError, ModelError
 from alize_docs.inputs.yaml import load_model, read_yaml
 
