@@ -71,8 +71,9 @@ def test_an_operator_that_is_a_partner_signs_once_as_the_operator(
         assert signature_blocks(texte, f"Pour la {CCI}") == 1, nom
         assert f"Pour la {CCI}, partenaire et opérateur local" in texte
     annexe = docs["annexe-3"]
-    assert (f"La {CCI} est également partenaire d'ALIZÉ® Toulinois. Elle signe la présente convention une seule "
-            "fois, en qualité d'opérateur local") in annexe
+    assert (f"La {CCI}, également partenaire d'ALIZÉ® Toulinois, signe la présente convention une seule fois, en "
+            "qualité d'opérateur local ; ses engagements de partenaire, prévus par la convention de partenariat, "
+            "demeurent.") in annexe
     assert "également partenaire, qui signe la présente convention une seule fois" in docs["convention-partenariat"]
     # nine signing parties: 2 companies… 3 companies, 2 collectivités, the État, the CDC, ASTREES, the operator
     assert "Fait à Nancy, le 26 novembre 2010, en neuf (9) exemplaires originaux" in annexe

@@ -198,7 +198,10 @@ def clauses_readme(library: ClauseLibrary) -> str:
               "texte. À côté, `<version>.exemple` montre ce texte rendu sur l'exemple fourni (le Toulinois) : "
               "après une modification, `alize-docs verifier-clauses` signale les exemples qui ne correspondent "
               "plus, et `--ecrire` les refait. Un modèle (`modeles/<nom>.yaml`) donne, pour chaque document, les "
-              "versions de clauses qu'il assemble, sa règle de majorité et ses termes obligatoires.", "",
+              "versions de clauses qu'il assemble, sa règle de majorité et ses termes obligatoires, la période "
+              "où il peut être signé (`periode_signature`), les faits datés de son texte (`faits_dates`, aucun "
+              "postérieur au début de la période) et les passages qu'un document cite d'un autre (`citations`, "
+              "vérifiés des deux côtés).", "",
               "## Le balisage", "", _BALISAGE, "",
               "## Les filtres", "", "| filtre | ce qu'il écrit | exemple |", "|---|---|---|"]
     for nom, (sens, valeur) in _FILTRES.items():
