@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from alize_docs.assembly.assemble import assemble_convention, assemble_cooperation, assemble_dossier
+from alize_docs.clauses.faits import periodes
 from alize_docs.clauses.library import ClauseLibrary, bundled_path
 from alize_docs.document import AssembledDocument
 from alize_docs.domain.models import Cooperation, Territoire
@@ -61,7 +62,9 @@ def _majorite(library: ClauseLibrary) -> Callable[[str], Majorite]:
 
 def validate(territoire: Territoire, library: ClauseLibrary | None = None) -> ValidationReport:
     """Return the report of every program rule *territoire* breaks (``report.ok`` when none)."""
-    return ValidationReport("territoire", tuple(validate_territoire(territoire, _library(library).modeles())))
+    library = _library(library)
+    return ValidationReport("territoire", tuple(validate_territoire(territoire, library.modeles(),
+                                                                    periodes(library))))
 
 
 def validate_cooperation(cooperation: Cooperation, territoire: Territoire,
@@ -75,7 +78,7 @@ def validate_cooperation(cooperation: Cooperation, territoire: Territoire,
 def validate_dossier(dossier: Dossier, library: ClauseLibrary | None = None) -> DossierValide:
     """Return *dossier* validated, the only form the rendering functions take; raise :class:`InvalidInput`."""
     library = _library(library)
-    return exiger_valide(dossier, library.modeles(), _majorite(library))
+    return exiger_valide(dossier, library.modeles(), _majorite(library), periodes(library))
 
 
 def check_file(chemin: str | Path, library: ClauseLibrary | None = None) -> ValidationReport:
@@ -95,7 +98,7 @@ def check_loaded(donnees: LoadedData, chemin: str | Path, library: ClauseLibrary
         deja = {p.chemin for p in exc.problemes}
         sommes = [p for p in identifiants_bruts(donnees.data) if p.chemin not in deja]
         return (donnees.report([*exc.problemes, *sommes]) if sommes else exc.report), None
-    problemes, valide = valider_dossier(entrees, library.modeles(), _majorite(library))
+    problemes, valide = valider_dossier(entrees, library.modeles(), _majorite(library), periodes(library))
     rapport = donnees.report(problemes)
     return rapport, valide if rapport.ok else None
 
@@ -114,7 +117,7 @@ def render_convention(territoire: Territoire, library: ClauseLibrary | None = No
     library = _library(library)
     rapport = validate(territoire, library)
     if not rapport.ok:
-        raise InvalidInput(ValidationReport("territoire", sort_problems(rapport.problemes)))
+        raise InvalidInput(ValidationReport("territoire", sort_problems(rapport.erreurs)))
     document = assemble_convention(territoire, library)
     return render_docx(document, _template(document))
 

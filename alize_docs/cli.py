@@ -282,7 +282,7 @@ def _valider(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
         documents = [json.loads(r.as_json()) for r in rapports]
         print(json.dumps(documents[0] if len(documents) == 1 else documents, ensure_ascii=False, indent=2))
     for rapport in [] if arguments.json else rapports:
-        print(rapport.text() if not rapport.ok else f"{rapport.source} : valide.")
+        print(rapport.text() if rapport.problemes else f"{rapport.source} : valide.")
     return OK if all(r.ok for r in rapports) else INVALIDE
 
 

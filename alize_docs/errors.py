@@ -17,6 +17,9 @@ from typing import Literal
 
 Chemin = tuple[str | int, ...]
 
+Gravite = Literal["erreur", "avertissement"]
+"""An error blocks the documents; a warning is printed and does not."""
+
 CodeRegle = Literal[
     # the program's rules on a territory
     "duration", "renewal", "objectives", "territory", "day-rate", "cdc-cap", "astrees", "accounts", "balance",
@@ -55,6 +58,7 @@ class Probleme:
     message: str
     ligne: int | None = None
     lieu: str | None = None  # where in a workbook (« Partenaires, ligne 7, colonne Avances année 2 »), else None
+    gravite: Gravite = "erreur"
 
     @property
     def champ(self) -> str:
@@ -67,9 +71,13 @@ class Probleme:
             return self.lieu
         return f"ligne {self.ligne}, {self.champ}" if self.ligne else self.champ
 
+    @property
+    def bloquant(self) -> bool:
+        return self.gravite == "erreur"
+
     def as_dict(self) -> dict[str, object]:
         donnees: dict[str, object] = {"code": self.code, "champ": self.champ, "ligne": self.ligne,
-                                      "message": self.message}
+                                      "message": self.message, "gravite": self.gravite}
         if self.lieu:
             donnees["lieu"] = self.lieu
         return donnees
@@ -77,14 +85,23 @@ class Probleme:
 
 @dataclass(frozen=True)
 class ValidationReport:
-    """Every problem found in one input, in file order."""
+    """Every problem found in one input, in file order: errors, and warnings that do not block."""
 
     source: str
     problemes: tuple[Probleme, ...] = field(default_factory=tuple)
 
     @property
     def ok(self) -> bool:
-        return not self.problemes
+        """No error (warnings may remain: see :attr:`avertissements`)."""
+        return not self.erreurs
+
+    @property
+    def erreurs(self) -> tuple[Probleme, ...]:
+        return tuple(p for p in self.problemes if p.bloquant)
+
+    @property
+    def avertissements(self) -> tuple[Probleme, ...]:
+        return tuple(p for p in self.problemes if not p.bloquant)
 
     def codes(self) -> set[str]:
         return {p.code for p in self.problemes}
@@ -95,12 +112,16 @@ class ValidationReport:
 
     def text(self) -> str:
         """Return the report as the command line prints it, in French."""
-        if self.ok:
+        if not self.problemes:
             return f"{self.source} : aucun problème."
-        n = len(self.problemes)
-        lignes = [f"{self.source} : {n} problème{'s' if n > 1 else ''}"]
-        for p in self.problemes:
-            lignes.append(f"  - [{p.code}] {p.endroit} : {p.message}")
+        n, a = len(self.erreurs), len(self.avertissements)
+        bilan = [f"{n} problème{'s' if n > 1 else ''}"] if n else ["valide"]
+        if a:
+            bilan.append(f"{a} avertissement{'s' if a > 1 else ''}")
+        lignes = [f"{self.source} : {', '.join(bilan)}"]
+        for p in (*self.erreurs, *self.avertissements):
+            marque = "" if p.bloquant else "avertissement "
+            lignes.append(f"  - [{marque}{p.code}] {p.endroit} : {p.message}")
         return "\n".join(lignes)
 
     def as_json(self) -> str:

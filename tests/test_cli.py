@@ -88,7 +88,8 @@ def test_generer_writes_the_convention_from_any_directory(tmp_path: Path) -> Non
     noms = ["convention-partenariat", "annexe-1-budget", "annexe-2-cahier-des-charges", "annexe-3-operateur-local",
             "dossier-signature"]
     assert resultat.stdout.splitlines() == [f"écrit : sortie/{n}-toulinois.docx" for n in noms]
-    assert "Fait à Nancy, le 26 novembre 2010" in [p.text for p in docx.Document(str(chemin)).paragraphs]
+    fait = "Fait à Nancy, le 26 novembre 2010, en dix (10) exemplaires originaux, un pour chaque partie signataire."
+    assert fait in [p.text for p in docx.Document(str(chemin)).paragraphs]
     assert sorted(p.name for p in chemin.parent.iterdir()) == sorted(f"{n}-toulinois.docx" for n in noms)
 
 

@@ -99,7 +99,8 @@ def test_one_signature_block_per_signing_party(word: docx.document.Document) -> 
 
 
 def test_place_and_date_of_signature(word: docx.document.Document) -> None:
-    assert "Fait à Nancy, le 26 novembre 2010" in paragraphs(word)
+    assert ("Fait à Nancy, le 26 novembre 2010, en dix (10) exemplaires originaux, un pour chaque partie "
+            "signataire.") in paragraphs(word)
 
 
 def test_first_of_the_month_has_a_superscript(word: docx.document.Document) -> None:

@@ -98,7 +98,8 @@ def test_mandataire_and_signatories(word: docx.document.Document) -> None:
     blocs = [c.text.split("\n")[0] for t in word.tables for r in t.rows for c in r.cells
              if c.text.startswith(("Pour ", "Le président"))]
     assert blocs == ["Pour le bénéficiaire, Menuiseries du Toulois", "Le président du comité d'agrément",
-                     "Pour l'entreprise partenaire SIDE", "Pour l'entreprise partenaire Fonderie de la Moselle SAS"]
+                     "Pour l'entreprise partenaire SIDE", "Pour l'entreprise partenaire Fonderie de la Moselle SAS",
+                     "Pour l'opérateur local, gestionnaire du fonds d'avances remboursables, Parole d'entreprises"]
     assert "en cinq (5) exemplaires originaux" in texte(word)
 
 

@@ -129,7 +129,8 @@ def test_an_unknown_departement_is_reported_with_the_other_problems(territoire: 
 ])
 def test_the_place_of_signature_takes_its_article(territoire: dict[str, Any], lieu: str, fait: str) -> None:
     set_path(territoire, "signature.lieu", lieu)
-    assert fait in convention(territoire).splitlines()
+    assert f"{fait}, en dix (10) exemplaires originaux, un pour chaque partie signataire." in \
+        convention(territoire).splitlines()
 
 
 def test_the_employment_area_and_the_place_in_every_document(territoire_data: dict[str, Any],
@@ -182,12 +183,13 @@ def test_a_chamber_as_operator_takes_its_article(territoire_data: dict[str, Any]
     cci = "Chambre de commerce et d'industrie de Meurthe-et-Moselle"
     set_path(territoire_data, "operateur.nom", cci)
     set_path(territoire_data, "operateur.forme", "établissement public")
+    set_path(territoire_data, "operateur.partenaire", "cci-54")  # the partner cci-54 is the operator
     textes = {nom: plat(t) for nom, t in documents(territoire_data, tmp_path, cooperation_data).items()}
     assert f"Les partenaires confient à la {cci} la fonction d'« opérateur local »" in textes["convention-partenariat"]
-    assert f"Pour l'opérateur local, la {cci}" in textes["convention-partenariat"]
+    assert f"Pour la {cci}, partenaire et opérateur local" in textes["convention-partenariat"]
     assert f"les partenaires confient à la {cci} la fonction" in textes["annexe-3"]
     assert f"- la {cci}, établissement public" in "- " + textes["annexe-3"].split("Et :\n")[1]
-    assert f"en présence de la {cci}, opérateur local d'ALIZÉ® Toulinois." in textes["cooperation-toul"]
+    assert f"La {cci}, opérateur local d'ALIZÉ® Toulinois, en qualité de gestionnaire" in textes["cooperation-toul"]
 
 
 def test_cooperation_names_partners_without_concatenation(territoire_data: dict[str, Any],
@@ -195,7 +197,7 @@ def test_cooperation_names_partners_without_concatenation(territoire_data: dict[
     texte = plat(documents(territoire_data, tmp_path, cooperation_data)["cooperation-toul"])
     assert "représentant de SIDE," in texte
     assert "Pour l'entreprise partenaire SIDE" in texte
-    assert "en présence de Parole d'entreprises, opérateur local d'ALIZÉ® Toulinois." in texte
+    assert "Parole d'entreprises, opérateur local d'ALIZÉ® Toulinois, en qualité de gestionnaire du fonds" in texte
 
 
 # --- 4. civilité -----------------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def _variant(texte: str, **remplacements: str) -> str:
 ENTREES: dict[str, str] = {
     "toulinois.yaml": TERRITOIRE,
     "cooperation-menuiseries-du-toulois.yaml": COOPERATION,
-    # the 2011 model, a renewal, a woman as Préfet and a man directing the CDC
+    # the 2011 model (signed in its period), a renewal, a woman as Préfet and a man directing the CDC
     "renouveau.yaml": _variant(
         TERRITOIRE, **{
             'modele: "2008"': 'modele: "2011"',
@@ -44,6 +44,7 @@ ENTREES: dict[str, str] = {
             "{civilite: Monsieur, prenom: Jean-Marc, nom: Lefort}": "{civilite: Madame, prenom: Anne, nom: Lefort}",
             "{civilite: Madame, prenom: Hélène, nom: Ravier}": "{civilite: Monsieur, prenom: Hervé, nom: Ravier}",
             "carte_annexee: false": "carte_annexee: true",
+            "date: 2010-11-26": "date: 2013-11-26",  # in the 2011 model's period
         }),
     # a quarterly schedule on a shorter advance
     "cooperation-trimestrielle.yaml": _variant(

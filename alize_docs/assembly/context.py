@@ -9,6 +9,7 @@ every variable with its meaning and an example.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypedDict
@@ -80,7 +81,10 @@ class ContexteTerritoire(TypedDict):
     collectivites: list[Partenaire]
     organismes: list[Partenaire]
     partenaires_etat: list[Partenaire]
+    partenaire_operateur: Partenaire | None
     president_entreprise: Partenaire | None
+    exemplaires: int
+    annees: list[tuple[dt.date, dt.date]]
     renouvellement: bool
     alize: str
     budget: Budget
@@ -112,6 +116,7 @@ class ContexteCooperation(TypedDict):
     pret_partenaire: Partenaire | None
     convention: Signature
     operateur: Operateur
+    operateur_represente: str
     president: PresidentComite
     president_entreprise: Partenaire
     alize: str
@@ -139,7 +144,8 @@ def contexte_territoire(territoire: Territoire) -> ContexteTerritoire:
     """Return the variables the convention's and the annexes' clauses may use."""
     t = territoire
     budget = budget_territoire(t)
-    propres = [p for p in t.partenaires if p.represente_par is None]
+    operateur_partenaire = t.partenaire_operateur  # signs once, as the operator
+    propres = [p for p in t.partenaires if p.represente_par is None and p is not operateur_partenaire]
     prefet, directeur = t.etat.prefet, t.cdc.directeur
     departement = noms.departement(t.dispositif.departement)  # validation refuses an unknown one
     return ContexteTerritoire(**{
@@ -155,7 +161,10 @@ def contexte_territoire(territoire: Territoire) -> ContexteTerritoire:
         "collectivites": [p for p in propres if p.categorie == "collectivite"],
         "organismes": [p for p in propres if p.categorie == "organisme"],
         "partenaires_etat": [p for p in t.partenaires if p.represente_par == "etat"],
+        "partenaire_operateur": operateur_partenaire,
         "president_entreprise": t.partenaire(t.comite_agrement.president.partenaire),
+        "exemplaires": len(propres) + 4,  # the partners signing themselves, the État, the CDC, ASTREES, the operator
+        "annees": annees_convention(t.signature.date),
         "renouvellement": t.dispositif.nature == "renouvellement",
         "alize": nom_dispositif(t),
         "budget": budget,
@@ -177,6 +186,20 @@ def contexte_territoire(territoire: Territoire) -> ContexteTerritoire:
     })
 
 
+def annees_convention(signature: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Return the first and last day of each year of the convention, counted in twelve months from *signature*.
+
+    >>> [(d.isoformat(), f.isoformat()) for d, f in annees_convention(dt.date(2010, 11, 26))][0]
+    ('2010-11-26', '2011-11-25')
+    """
+    def plus(annees: int) -> dt.date:
+        try:
+            return signature.replace(year=signature.year + annees)
+        except ValueError:  # 29 February
+            return signature.replace(year=signature.year + annees, day=28)
+    return [(plus(i), plus(i + 1) - dt.timedelta(days=1)) for i in range(DUREE_ANNEES)]
+
+
 def contexte_cooperation(cooperation: Cooperation, territoire: Territoire, library: ClauseLibrary
                          ) -> tuple[ContexteCooperation, dict[str, Table]]:
     """Return the variables and the tables of a cooperation agreement's clauses."""
@@ -188,13 +211,14 @@ def contexte_cooperation(cooperation: Cooperation, territoire: Territoire, libra
     echeances = echeancier(avance.montant, avance.duree_mois, avance.differe_mois, avance.periodicite,
                            avance.date_versement) if avance else ()
     numeros = _article_numbers(avance is not None or c.pret_bonifie is not None, avance is not None)
-    signataires = 2 + len(entreprises) + (mandataire not in entreprises)
+    signataires = 2 + len(entreprises) + (mandataire not in entreprises) + (avance is not None)  # the operator lends
     president = t.comite_agrement.president
     contexte = ContexteCooperation(**{
         "cooperation": c, "beneficiaire": c.beneficiaire, "projet": c.projet, "comite": c.comite,
         "avance": avance, "pret": c.pret_bonifie, "signature": c.signature,
         "pret_partenaire": _partner(t, c.pret_bonifie.partenaire) if c.pret_bonifie else None,
         "convention": t.signature, "operateur": t.operateur, "president": t.comite_agrement.president,
+        "operateur_represente": "représenté" if t.operateur.denomination.tncc == 2 else "représentée",
         "president_entreprise": _partner(t, t.comite_agrement.president.partenaire),
         "alize": nom_dispositif(t), "programme": ProgrammeTermes(),
         "appuis": appuis, "entreprises_competences": entreprises, "mandataire": mandataire,
@@ -203,7 +227,7 @@ def contexte_cooperation(cooperation: Cooperation, territoire: Territoire, libra
         "valorisation_totale": sum((a.valorisation for a in appuis), Decimal(0)),
         "echeances": echeances, "num": numeros,
         "majorite": MAJORITES[library.modele(t.modele).majorite],
-        "exemplaires": signataires + 1,
+        "exemplaires": signataires + (avance is None),  # and one for the operator when it does not sign
         "lieu_signature": noms.lieu(c.signature.lieu),
         "lieu_convention": noms.lieu(t.signature.lieu),
         "le_president": noms.accord(president.civilite, "Le président", "La présidente"),

@@ -237,6 +237,8 @@ class Operateur(_Modele):
     autorisation_direction_budget: Date
     comptes: Comptes
     article: Article | None = None
+    partenaire: Texte | None = None
+    """The id of the partner the operator also is (a CCI usually): it then signs once, as the operator."""
 
     @property
     def denomination(self) -> noms.NomPropre:
@@ -285,6 +287,8 @@ class Territoire(_Modele):
     """A territory's file: everything its partnership convention and annexes say."""
 
     modele: Texte
+    modele_impose: Booleen = False
+    """The model is asked for on purpose: a signature outside its period is then a warning, not an error."""
     dispositif: Dispositif
     signature: Signature
     etat: Etat
@@ -298,6 +302,11 @@ class Territoire(_Modele):
     def partenaire(self, ident: str) -> Partenaire | None:
         """Return the partner with this id, or None."""
         return next((p for p in self.partenaires if p.id == ident), None)
+
+    @property
+    def partenaire_operateur(self) -> Partenaire | None:
+        """The partner that is also the local operator (``operateur.partenaire``), or None."""
+        return self.partenaire(self.operateur.partenaire) if self.operateur.partenaire else None
 
 
 # --- convention de coopération et développement ---------------------------------------------------

@@ -6,7 +6,9 @@ place; this module only types them.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
+from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 from typing import Literal, get_args
@@ -14,7 +16,8 @@ from typing import Literal, get_args
 from alize_docs.document import DocumentKind
 
 __all__ = ["AVANCE_DIFFERE_MAX_MOIS", "AVANCE_DUREE_MAX_MOIS", "CONTRIBUTION_ASTREES_ANNUELLE", "DOCUMENTS",
-           "DUREE_ANNEES", "MAJORITES", "PLAFOND_CDC", "PME", "VALORISATION_JOUR", "DocumentKind", "Majorite", "Pme"]
+           "DUREE_ANNEES", "MAJORITES", "PLAFOND_CDC", "PME", "VALORISATION_JOUR", "DocumentKind", "Majorite",
+           "PeriodeSignature", "Pme"]
 
 _TERMES = tomllib.loads(resources.files(__package__).joinpath("programme.toml").read_text(encoding="utf-8"))
 
@@ -52,6 +55,18 @@ Majorite = Literal["deux-tiers-des-presents", "majorite-des-entreprises"]
 MAJORITES: dict[Majorite, str] = dict(_TERMES["majorites"])
 """Each decision rule as the documents word it."""
 assert set(MAJORITES) == set(get_args(Majorite)), "programme.toml and Majorite disagree"
+
+@dataclass(frozen=True)
+class PeriodeSignature:
+    """The dates between which a model may be signed (``periode_signature`` in its file): its dated facts
+    (« au 31 décembre 2010 », « devenue DIACT ») hold only then."""
+
+    debut: dt.date
+    fin: dt.date
+
+    def couvre(self, date: dt.date) -> bool:
+        return self.debut <= date <= self.fin
+
 
 DOCUMENTS: dict[DocumentKind, str] = {
     "convention-partenariat": "Convention de partenariat",

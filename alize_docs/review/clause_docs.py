@@ -41,14 +41,18 @@ VARIABLES_TERRITOIRE: dict[str, str] = {
     "cdc": "la Caisse des dépôts : direction régionale, directeur ou directrice, apports au fonds d'avances",
     "astrees": "ASTREES : son représentant",
     "operateur": "l'opérateur local : nom, forme, SIRET, adresse, représentant, autorisation de la Direction du "
-                 "budget, comptes (avances, fonctionnement)",
+                 "budget, comptes (avances, fonctionnement), partenaire qu'il est aussi (s'il l'est)",
     "comite_agrement": "le comité d'agrément : président (partenaire, personne), plafond d'avance",
     "partenaires": "tous les partenaires, dans l'ordre du fichier",
     "entreprises": "les entreprises partenaires qui signent elles-mêmes",
     "collectivites": "les collectivités partenaires qui signent elles-mêmes",
     "organismes": "les organismes partenaires qui signent eux-mêmes",
     "partenaires_etat": "les partenaires représentés par le préfet (pas de bloc de signature propre)",
+    "partenaire_operateur": "le partenaire qui est aussi l'opérateur local (il signe une fois, comme opérateur ; "
+                            "il n'est pas dans entreprises, collectivites, organismes), ou rien",
     "president_entreprise": "l'entreprise partenaire que représente le président du comité d'agrément",
+    "exemplaires": "le nombre d'exemplaires originaux : un par partie qui signe",
+    "annees": "chaque année de la convention (premier et dernier jour), comptée par douze mois depuis la signature",
     "renouvellement": "vrai pour une reconduction, faux pour une première convention",
     "alize": "le nom du dispositif, « ALIZÉ® » et son nom",
     "budget": "le budget sur trois ans (annexe 1) : dotations, dépenses, totaux par année",
@@ -82,6 +86,7 @@ VARIABLES_COOPERATION: dict[str, str] = {
     "pret_partenaire": "le partenaire qui accorde le prêt bonifié, ou rien",
     "convention": "lieu et date de signature de la convention de partenariat du territoire",
     "operateur": "l'opérateur local du territoire",
+    "operateur_represente": "« représenté » ou « représentée », accordé au nom de l'opérateur",
     "president": "le président du comité d'agrément",
     "president_entreprise": "l'entreprise partenaire que représente le président du comité",
     "alize": "le nom du dispositif, « ALIZÉ® » et son nom",
@@ -95,7 +100,8 @@ VARIABLES_COOPERATION: dict[str, str] = {
     "echeances": "l'échéancier de remboursement : numéro, date, montant de chaque échéance",
     "num": "le numéro de chaque article, qui dépend des aides accordées",
     "majorite": "la règle de décision du comité d'agrément, telle que le modèle l'écrit",
-    "exemplaires": "le nombre d'exemplaires originaux",
+    "exemplaires": "le nombre d'exemplaires originaux : un par signataire, et un pour l'opérateur local "
+                   "s'il ne signe pas",
     "lieu_signature": "le lieu de signature de la convention de coopération, avec ses formes : `.a`, `.de`",
     "lieu_convention": "le lieu de signature de la convention de partenariat, avec ses formes : `.a`, `.de`",
     "le_president": "« le président » ou « la présidente » du comité d'agrément, accordé",
@@ -192,7 +198,10 @@ def clauses_readme(library: ClauseLibrary) -> str:
               "texte. À côté, `<version>.exemple` montre ce texte rendu sur l'exemple fourni (le Toulinois) : "
               "après une modification, `alize-docs verifier-clauses` signale les exemples qui ne correspondent "
               "plus, et `--ecrire` les refait. Un modèle (`modeles/<nom>.yaml`) donne, pour chaque document, les "
-              "versions de clauses qu'il assemble, sa règle de majorité et ses termes obligatoires.", "",
+              "versions de clauses qu'il assemble, sa règle de majorité et ses termes obligatoires, la période "
+              "où il peut être signé (`periode_signature`), les faits datés de son texte (`faits_dates`, aucun "
+              "postérieur au début de la période) et les passages qu'un document cite d'un autre (`citations`, "
+              "vérifiés des deux côtés).", "",
               "## Le balisage", "", _BALISAGE, "",
               "## Les filtres", "", "| filtre | ce qu'il écrit | exemple |", "|---|---|---|"]
     for nom, (sens, valeur) in _FILTRES.items():

@@ -5,7 +5,9 @@ each clause compiles; every variable and attribute it names exists in what its d
 given (checked on the template's syntax tree against real sample inputs, so a branch the samples
 do not take is checked too); every document renders for several sample inputs (first convention,
 renewal, agreement with and without an advance); and the program's mandatory terms are still in
-each model's text. A reviewer who deletes « 0 % » or misspells a variable hears of it here.
+each model's text; each dated fact a model lists (``faits_dates``) is in its text and not later than the start
+of its signing period; each phrase one document quotes from another (``citations``) is in both. A reviewer who
+deletes « 0 % » or misspells a variable hears of it here.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from jinja2.meta import find_undeclared_variables
 
 from alize_docs.assembly.assemble import assemble_cooperation, assemble_territory_document
 from alize_docs.assembly.context import contexte_cooperation, contexte_territoire
+from alize_docs.clauses.faits import faits_modele
 from alize_docs.clauses.library import ClauseLibrary, bundled_path
 from alize_docs.document import DocumentKind
 from alize_docs.domain.models import Cooperation, Territoire
+from alize_docs.domain.programme import DOCUMENTS_TERRITOIRE
 from alize_docs.errors import AlizeError, ClauseError, ModelError
 from alize_docs.inputs.yaml import load_model, read_yaml
 
@@ -76,6 +80,7 @@ def check_library(library: ClauseLibrary) -> list[LibraryProblem]:
             continue
         for echantillon in echantillons:
             problemes += _check_model(library, nom, modele.documents, echantillon)
+        problemes += _check_dates_and_quotations(library, nom, echantillons[0])
     problemes += _check_all_versions(library)
     return list(dict.fromkeys(problemes))
 
@@ -138,6 +143,41 @@ def _check_terms(library: ClauseLibrary, nom: str, kind: str, texte: str) -> Ite
         if terme.texte not in lisible:
             yield LibraryProblem("modeles", nom, f"terme obligatoire absent du document {kind} : « {terme.texte} » "
                                                  f"(règle {terme.regle})")
+
+
+def _lisible(texte: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f]+", " ", texte)
+
+
+def _check_dates_and_quotations(library: ClauseLibrary, nom: str, echantillon: Echantillon
+                                ) -> Iterator[LibraryProblem]:
+    """Each dated fact is in the model's text and not after its period's start; each quotation is in the document
+    that quotes it and in the one it quotes."""
+    try:
+        faits = faits_modele(library, nom)
+        territoire = echantillon.territoire.model_copy(update={"modele": nom})
+        textes = {kind: _lisible(assemble_territory_document(territoire, library, kind).text)
+                  for kind in DOCUMENTS_TERRITOIRE if kind in library.modele(nom).documents}
+    except AlizeError as exc:  # a broken clause is reported by the other checks
+        yield LibraryProblem("modeles", nom, str(exc))
+        return
+    tout = " ".join(textes.values())
+    for fait in faits.faits_dates:
+        if fait.texte not in tout:
+            yield LibraryProblem("modeles", nom, f"fait daté absent du texte du modèle : « {fait.texte} »")
+        if faits.periode is None:
+            yield LibraryProblem("modeles", nom, "des faits datés sans « periode_signature »")
+        elif fait.date > faits.periode.debut:
+            yield LibraryProblem("modeles", nom, f"fait daté « {fait.texte} » ({fait.date.isoformat()}) postérieur "
+                                                 f"au début de la période de signature "
+                                                 f"({faits.periode.debut.isoformat()})")
+    for citation in faits.citations:
+        for kind, role in ((citation.document, "qui la cite"), (citation.source, "qu'elle cite")):
+            if kind not in textes:
+                yield LibraryProblem("modeles", nom, f"citation « {citation.texte} » : document « {kind} » inconnu")
+            elif citation.texte not in textes[kind]:
+                yield LibraryProblem("modeles", nom, f"citation « {citation.texte} » absente du document {kind} "
+                                                     f"({role})")
 
 
 def _check_names(library: ClauseLibrary, ident: str, version: str, contexte: Mapping[str, Any]

@@ -6,11 +6,11 @@ function that takes one knows every rule was checked and passed: it checks nothi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from alize_docs.domain.models import Cooperation, Territoire
-from alize_docs.domain.programme import Majorite
+from alize_docs.domain.programme import Majorite, PeriodeSignature
 from alize_docs.errors import InvalidInput, Probleme, UsageError, ValidationReport, sort_problems
 from alize_docs.inputs.dossier import Dossier
 from alize_docs.rules.cooperation import validate_cooperation
@@ -50,19 +50,22 @@ def regles_cooperation(cooperation: Cooperation, territoire: Territoire, modeles
 
 
 def valider_dossier(dossier: Dossier, modeles: frozenset[str], majorite: Callable[[str], Majorite],
+                    periodes: Mapping[str, PeriodeSignature | None] | None = None,
                     ) -> tuple[list[Probleme], DossierValide | None]:
-    """Return the problems of *dossier* (the models known, and each one's decision rule), and the validated
-    dossier when there are none."""
+    """Return the problems of *dossier* (the models known, each one's decision rule and signing period), and the
+    validated dossier when none is an error (warnings do not block)."""
     if dossier.cooperation is not None:
         problemes = regles_cooperation(dossier.cooperation, dossier.territoire, modeles, majorite)
     else:
-        problemes = validate_territoire(dossier.territoire, modeles)
-    return problemes, None if problemes else DossierValide(dossier, _JETON)
+        problemes = validate_territoire(dossier.territoire, modeles, periodes)
+    bloquants = any(p.bloquant for p in problemes)
+    return problemes, None if bloquants else DossierValide(dossier, _JETON)
 
 
-def exiger_valide(dossier: Dossier, modeles: frozenset[str], majorite: Callable[[str], Majorite]) -> DossierValide:
+def exiger_valide(dossier: Dossier, modeles: frozenset[str], majorite: Callable[[str], Majorite],
+                  periodes: Mapping[str, PeriodeSignature | None] | None = None) -> DossierValide:
     """Return *dossier* validated, or raise :class:`InvalidInput` with every problem."""
-    problemes, valide = valider_dossier(dossier, modeles, majorite)
+    problemes, valide = valider_dossier(dossier, modeles, majorite, periodes)
     if valide is None:
         source = dossier.cooperation.numero if dossier.cooperation else "territoire"
         raise InvalidInput(ValidationReport(source, sort_problems(problemes)))

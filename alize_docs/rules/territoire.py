@@ -6,17 +6,23 @@ them all, so a report lists every problem at once. Codes are those of DOMAIN.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from stdnum import iban as stdnum_iban
 
 from alize_docs import noms
 from alize_docs.domain.budget import Budget, budget_territoire
 from alize_docs.domain.models import Territoire
-from alize_docs.domain.programme import CONTRIBUTION_ASTREES_ANNUELLE, DUREE_ANNEES, PLAFOND_CDC, VALORISATION_JOUR
+from alize_docs.domain.programme import (
+    CONTRIBUTION_ASTREES_ANNUELLE,
+    DUREE_ANNEES,
+    PLAFOND_CDC,
+    VALORISATION_JOUR,
+    PeriodeSignature,
+)
 from alize_docs.errors import Chemin, Probleme
-from alize_docs.formatting import format_montant, format_pourcentage
+from alize_docs.formatting import format_date, format_montant, format_pourcentage
 from alize_docs.rules.blancs import blank_problems
 from alize_docs.rules.identifiants import probleme_iban, probleme_siret
 
@@ -28,6 +34,7 @@ class Contexte:
     territoire: Territoire
     budget: Budget
     modeles: frozenset[str]
+    periodes: Mapping[str, PeriodeSignature | None] = field(default_factory=dict)
 
 
 Regle = Callable[[Contexte], Iterator[Probleme]]
@@ -185,6 +192,37 @@ def signatories(ctx: Contexte) -> Iterator[Probleme]:
         if p.signataire is not None and not p.signataire.qualite:
             yield Probleme("signatories", ("partenaires", i, "signataire", "qualite"),
                            f"La qualité du signataire de « {p.nom} » (sa fonction) figure au bloc de signature.")
+    yield from _operateur_partenaire(ctx.territoire)
+
+
+def _operateur_partenaire(t: Territoire) -> Iterator[Probleme]:
+    """The operator that is also a partner says so (``operateur.partenaire``), so that it signs once."""
+    op = t.operateur
+    chemin = ("operateur", "partenaire")
+    if op.partenaire is None:
+        meme = next((p for p in t.partenaires if _nom(p.nom) == _nom(op.nom)), None)
+        if meme is not None:
+            yield Probleme("signatories", chemin,
+                           f"L'opérateur local « {op.nom} » est aussi le partenaire « {meme.id} » : indiquez "
+                           f"« partenaire: {meme.id} » sous operateur, pour qu'il signe une seule fois, en qualité "
+                           "d'opérateur local.")
+        return
+    partenaire = t.partenaire(op.partenaire)
+    if partenaire is None:
+        yield Probleme("signatories", chemin, f"L'opérateur local serait le partenaire « {op.partenaire} », qui "
+                                              f"n'existe pas ({_ids(t)}).")
+    elif _nom(partenaire.nom) != _nom(op.nom):
+        yield Probleme("signatories", chemin,
+                       f"L'opérateur local « {op.nom} » et le partenaire « {partenaire.id} » (« {partenaire.nom} ») "
+                       "doivent porter le même nom s'ils sont une seule et même personne.")
+    elif partenaire.represente_par is not None:
+        yield Probleme("signatories", chemin,
+                       f"« {partenaire.nom} » signe par le bloc de l'État : l'opérateur local signe en son nom "
+                       "propre et ne peut pas être ce partenaire.")
+
+
+def _nom(nom: str) -> str:
+    return " ".join(nom.replace("’", "'").casefold().split())
 
 
 def dates(ctx: Contexte) -> Iterator[Probleme]:
@@ -211,10 +249,31 @@ def territory(ctx: Contexte) -> Iterator[Probleme]:
 
 
 def model(ctx: Contexte) -> Iterator[Probleme]:
-    """The model named exists in the clause library."""
-    if ctx.territoire.modele not in ctx.modeles:
-        yield Probleme("model", ("modele",), f"Modèle « {ctx.territoire.modele} » inconnu : modèles "
+    """The model named exists in the clause library, and the convention is signed in the model's period (its
+    dated facts hold only then); a model asked for on purpose (``modele_impose``) outside it is a warning."""
+    t = ctx.territoire
+    if t.modele not in ctx.modeles:
+        yield Probleme("model", ("modele",), f"Modèle « {t.modele} » inconnu : modèles "
                                              f"disponibles : {', '.join(sorted(ctx.modeles))}.")
+        return
+    periode = ctx.periodes.get(t.modele)
+    date = t.signature.date
+    if periode is None or periode.couvre(date):
+        return
+    intervalle = f"du {format_date(periode.debut)} au {format_date(periode.fin)}"
+    if t.modele_impose:
+        yield Probleme("model", ("modele",),
+                       f"Le modèle « {t.modele} » se signe {intervalle} ; la signature du {format_date(date)} "
+                       "en sort. Il est retenu comme demandé (modele_impose) : vérifiez que les faits datés de son "
+                       "préambule et de son article 7 valent encore à cette date.", gravite="avertissement")
+        return
+    autres = [nom for nom, p in sorted(ctx.periodes.items()) if p is not None and p.couvre(date)]
+    conseil = (f"Choisissez le modèle « {autres[0]} », dont la période couvre cette date, ou indiquez"
+               if autres else "Indiquez")
+    yield Probleme("model", ("modele",),
+                   f"Le modèle « {t.modele} » se signe {intervalle} : ses faits datés ne valent que pour cette "
+                   f"période, et la signature du {format_date(date)} en sort. {conseil} « modele_impose: true » "
+                   "pour le retenir malgré tout.")
 
 
 def blanks(ctx: Contexte) -> Iterator[Probleme]:
@@ -232,8 +291,10 @@ RULES: tuple[Regle, ...] = (
 )
 
 
-def validate_territoire(territoire: Territoire, modeles: frozenset[str]) -> list[Probleme]:
-    """Return every breach of the program's rules by *territoire* (empty when it is valid)."""
-    ctx = Contexte(territoire, budget_territoire(territoire), modeles)
+def validate_territoire(territoire: Territoire, modeles: frozenset[str],
+                        periodes: Mapping[str, PeriodeSignature | None] | None = None) -> list[Probleme]:
+    """Return every breach of the program's rules by *territoire* (empty when it is valid); *periodes*: each
+    model's signing period. Warnings (``gravite="avertissement"``) do not make it invalid."""
+    ctx = Contexte(territoire, budget_territoire(territoire), modeles, dict(periodes or {}))
     return [probleme for regle in RULES for probleme in regle(ctx)]
 
