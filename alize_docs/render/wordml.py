@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from alize_docs.document import Block, Run, SignatureTable, Table, TableRef
+from alize_docs.document import Block, Paragraph, Run, SignatureTable, Table, TableRef
 from alize_docs.errors import RenderError
 
 __all__ = ["LIGNES_INSECABLES", "blocks_xml", "paragraph_xml"]
@@ -26,7 +26,8 @@ def blocks_xml(blocks: Sequence[Block], ids: dict[str, str], largeur_utile: floa
     """Return the WordprocessingML of *blocks*; *ids* maps our styles to the template's style ids, and
     *largeur_utile* is the width between the template's margins, in centimetres."""
     morceaux = []
-    for bloc in blocks:
+    gardes = _kept_with_signatures(blocks)
+    for i, bloc in enumerate(blocks):
         if isinstance(bloc, SignatureTable):
             morceaux.append(_signature_table_xml(bloc, ids, largeur_utile))
         elif isinstance(bloc, Table):
@@ -36,8 +37,23 @@ def blocks_xml(blocks: Sequence[Block], ids: dict[str, str], largeur_utile: floa
         elif bloc.style == "pagebreak":
             morceaux.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
         else:
-            morceaux.append(paragraph_xml(ids[bloc.style], bloc.runs))
+            morceaux.append(paragraph_xml(ids[bloc.style], bloc.runs, garder=i in gardes))
     return "".join(morceaux)
+
+
+def _kept_with_signatures(blocks: Sequence[Block]) -> set[int]:
+    """Return the positions of the paragraphs a signature table must not be parted from: the one or two right
+    before it (« Fait à …, le … », « Les entreprises partenaires : », « … est signée par : »), so that a
+    signature page never stands alone."""
+    gardes = set()
+    for i, bloc in enumerate(blocks):
+        if isinstance(bloc, SignatureTable):
+            for j in range(i - 1, max(i - 3, -1), -1):
+                precedent = blocks[j]
+                if not isinstance(precedent, Paragraph) or precedent.style == "pagebreak":
+                    break
+                gardes.add(j)
+    return gardes
 
 
 def paragraph_xml(style_id: str, runs: Sequence[Run], gras: bool = False, jc: str = "", garder: bool = False,
