@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -120,13 +121,13 @@ def test_missing_libreoffice_is_a_french_error_and_nothing_is_written(tmp_path: 
     assert not (tmp_path / "out").exists()
 
 
-def test_a_libreoffice_timeout_kills_the_whole_process_group(libreoffice: str, tmp_path: Path) -> None:
+def test_a_libreoffice_timeout_kills_the_whole_process_group(libreoffice: str, tmp_path: Path, temporaire: Path
+                                                            ) -> None:
     [chemin] = alize_docs.generate(FIXTURES / "cooperation-menuiseries-du-toulois.yaml", tmp_path)
     with pytest.raises(RenderError, match="n'a pas terminé la conversion"):
         convert_to_pdf([chemin], delai=0.3)  # type: ignore[arg-type]
     time.sleep(0.5)
-    restants = subprocess.run(["pgrep", "-f", "alize-lo-"], capture_output=True, text=True).stdout.split()
-    assert restants == []
+    assert _restants(temporaire) == []
 
 
 @pytest.fixture
@@ -151,11 +152,24 @@ def _signal_own_libreoffice(serveur: Any, signal_: int) -> None:
         os.kill(int(pid), signal_)
 
 
-def _restants() -> list[str]:
-    return subprocess.run(["pgrep", "-f", "alize-lo-"], capture_output=True, text=True).stdout.split()
+@pytest.fixture(autouse=True)
+def temporaire(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary folder of this test's own, where its LibreOffice profiles go (and its workers', who inherit
+    TMPDIR): a test looks only at the LibreOffice it started, never at another one of the machine."""
+    dossier = tmp_path / "tmp"
+    dossier.mkdir()
+    monkeypatch.setenv("TMPDIR", str(dossier))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    return dossier
 
 
-def test_a_long_lived_libreoffice_converts_and_comes_back_after_dying_or_hanging(serveur: Any, tmp_path: Path) -> None:
+def _restants(racine: Path) -> list[str]:
+    """The processes still running with a profile under *racine* (this test's LibreOffice, if it outlived)."""
+    return subprocess.run(["pgrep", "-f", str(racine)], capture_output=True, text=True).stdout.split()
+
+
+def test_a_long_lived_libreoffice_converts_and_comes_back_after_dying_or_hanging(serveur: Any, tmp_path: Path,
+                                                                                 temporaire: Path) -> None:
     chemins = alize_docs.generate(FIXTURES / "cooperation-menuiseries-du-toulois.yaml", tmp_path)
     [premier] = serveur.convert(chemins)
     assert "Paraphes :" in normalise(PdfReader(io.BytesIO(premier)).pages[0].extract_text())
@@ -168,10 +182,11 @@ def test_a_long_lived_libreoffice_converts_and_comes_back_after_dying_or_hanging
     assert serveur.convert(chemins) == [premier] and serveur.demarrages == 3
     serveur.close()
     time.sleep(0.5)
-    assert _restants() == []
+    assert _restants(temporaire) == []
 
 
-def test_a_pdf_batch_uses_one_libreoffice_per_worker_and_gives_the_same_bytes(serveur: Any, tmp_path: Path) -> None:
+def test_a_pdf_batch_uses_one_libreoffice_per_worker_and_gives_the_same_bytes(serveur: Any, tmp_path: Path,
+                                                                             temporaire: Path) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from alize_docs.batch import _worker_server
@@ -196,21 +211,21 @@ def test_a_pdf_batch_uses_one_libreoffice_per_worker_and_gives_the_same_bytes(se
     nom = "cooperation-toul-2011-003.pdf"  # over UNO in the batch, by one soffice start alone: the same bytes
     assert (tmp_path / "out" / "Toulinois" / nom).read_bytes() == (tmp_path / "seul" / nom).read_bytes()
     time.sleep(1)
-    assert _restants() == []
+    assert _restants(temporaire) == []
 
 
-def test_libreoffice_does_not_outlive_a_killed_worker(serveur: Any, tmp_path: Path) -> None:
+def test_libreoffice_does_not_outlive_a_killed_worker(serveur: Any, tmp_path: Path, temporaire: Path) -> None:
     [chemin] = alize_docs.generate(FIXTURES / "cooperation-menuiseries-du-toulois.yaml", tmp_path)
     travailleur = subprocess.Popen([sys.executable, "-c", (
         "import sys, time; from pathlib import Path; from alize_docs.render.pdf import LibreOfficeServer\n"
         f"s = LibreOfficeServer(); s.convert([Path({str(chemin)!r})]); print('pret', flush=True); time.sleep(600)")],
         stdout=subprocess.PIPE, text=True)
     assert travailleur.stdout is not None and travailleur.stdout.readline().strip() == "pret"
-    assert _restants()  # its LibreOffice is running
+    assert _restants(temporaire)  # its LibreOffice is running
     travailleur.kill()
     travailleur.wait()
     travailleur.stdout.close()
     limite = time.monotonic() + 20
-    while _restants() and time.monotonic() < limite:
+    while _restants(temporaire) and time.monotonic() < limite:
         time.sleep(0.2)
-    assert _restants() == []
+    assert _restants(temporaire) == []
