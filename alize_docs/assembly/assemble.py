@@ -21,7 +21,7 @@ from alize_docs.assembly.context import (
     nom_dispositif,
     territory_context,
 )
-from alize_docs.assembly.tables import budget_tables
+from alize_docs.assembly.tables import tableaux_budget
 from alize_docs.clauses.library import ClauseLibrary
 from alize_docs.document import (
     AssembledDocument,
@@ -61,7 +61,7 @@ def assemble_territory_document(territoire: Territoire, library: ClauseLibrary, 
     """Return one of the territory's documents (the convention or an annex), assembled from its model;
     *contexte* is :func:`contexte_territoire` when the caller already has it."""
     contexte = contexte or contexte_territoire(territoire)
-    tables = budget_tables(contexte["budget"]) if kind == "annexe-1-budget" else {}
+    tables = tableaux_budget(contexte["budget"]) if kind == "annexe-1-budget" else {}
     nom = nom_dispositif(territoire)
     return _assemble(kind, territoire, library, contexte, tables, (territoire,), title=f"{DOCUMENTS[kind]} {nom}",
                      short_title=DOCUMENTS[kind], date=territoire.signature.date,

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TypedDict
 
 from alize_docs import noms
-from alize_docs.assembly.tables import Appui, schedule_table, tableau_competences, tableau_financement
+from alize_docs.assembly.tables import Appui, tableau_competences, tableau_echeancier, tableau_financement
 from alize_docs.clauses.library import ClauseLibrary
 from alize_docs.document import Table
 from alize_docs.domain.budget import Budget, budget_territoire
@@ -238,7 +238,7 @@ def contexte_cooperation(cooperation: Cooperation, territoire: Territoire, libra
     })
     tables = {"competences": tableau_competences(appuis), "financement": tableau_financement(c)}
     if echeances:
-        tables["echeancier"] = schedule_table(echeances)
+        tables["echeancier"] = tableau_echeancier(echeances)
     return contexte, tables
 
 

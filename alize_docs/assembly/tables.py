@@ -18,7 +18,7 @@ from alize_docs.domain.models import Cooperation, Partenaire
 from alize_docs.domain.programme import VALORISATION_JOUR
 from alize_docs.formatting import format_date, format_montant, format_nombre
 
-__all__ = ["Appui", "budget_tables", "schedule_table", "tableau_competences", "tableau_financement"]
+__all__ = ["Appui", "tableau_competences", "tableau_echeancier", "tableau_financement", "tableaux_budget"]
 
 @dataclass(frozen=True)
 class Appui:
@@ -76,7 +76,7 @@ def _sum(contributions: Iterable[Contribution], attribut: str) -> Annuel:
     return tuple(sum(colonne, Decimal(0)) for colonne in zip(*series, strict=True))
 
 
-def budget_tables(budget: Budget) -> dict[str, Table]:
+def tableaux_budget(budget: Budget) -> dict[str, Table]:
     """Return the tables of Annexe 1, by the names its clauses place them with ``@tableau``."""
     entete = (Cell("Apporteur"), *(Cell(a) for a in _ANNEES))
     avances = Table(entete, tuple(_par_categorie(budget, "avances", "Total du fonds d'avances remboursables")))
@@ -127,7 +127,7 @@ def _synthese(budget: Budget) -> list[Row]:
     return lignes
 
 
-def schedule_table(echeances: Iterable[Echeance]) -> Table:
+def tableau_echeancier(echeances: Iterable[Echeance]) -> Table:
     """Return the repayment schedule as a table: number, due date, amount, remaining capital."""
     lignes = [Row((Cell(str(e.numero), "center"), Cell(format_date(e.date), "right"), Cell(format_montant(e.montant),
                                                                                            "right"),

@@ -223,7 +223,7 @@ class ClauseLibrary:
         for doc, refs in (lu.data.get("documents") or {}).items():
             documents[doc] = tuple(_split_ref(str(r), nom) for r in (refs or []))
         parametres = {k: str(v) for k, v in (lu.data.get("parametres") or {}).items()}
-        majorite = parametres.get("majorite_comite", "deux-tiers-des-presents")
+        majorite = parametres.get("majorite_comite", Modele.majorite)  # the 2008 rule when the model says none
         if majorite not in MAJORITES:
             raise ModelError(f"paramètre majorite_comite « {majorite} » inconnu ({', '.join(MAJORITES)})",
                              modele=nom, fichier=chemin)
