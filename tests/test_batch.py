@@ -293,12 +293,12 @@ def test_decimal_is_used_from_cell_to_page() -> None:
 def test_ctrl_c_mid_batch_ends_cleanly_and_a_rerun_finishes(tmp_path: Path) -> None:
     source, sortie = territories(tmp_path, 40)
     lot = subprocess.Popen([*COMMANDE, "lot", str(source), "-o", str(sortie), "--jobs", "2"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     limite = time.monotonic() + 120
     while lot.poll() is None and time.monotonic() < limite and not (sortie.is_dir() and any(sortie.rglob("*.docx"))):
         time.sleep(0.05)
     assert lot.poll() is None, "le lot a fini avant l'interruption : donnez-lui plus de travail"
-    lot.send_signal(signal.SIGINT)
+    os.killpg(lot.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: to the whole group, workers included
     _, erreurs = lot.communicate(timeout=300)
     assert lot.returncode == 130 and "interrompu" in erreurs and "Traceback" not in erreurs
     ecrits = list(sortie.rglob("*.docx"))
