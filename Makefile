@@ -24,8 +24,8 @@ demo: $(STAMP) ## write the documents of the bundled example (territory and one 
 test: lint ## lint, types, layers, then the whole test suite (doctests, property tests, Word and LibreOffice checks)
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP) ## the tests that need neither LibreOffice nor seconds each (about 30 s), for the edit-test loop
-	$(BIN)/python -m pytest -q -m "not libreoffice and not slow"
+test-fast: $(STAMP) ## the tests that need neither LibreOffice nor seconds each (under 30 s on two cores, in parallel), for the edit-test loop
+	$(BIN)/python -m pytest -q -n auto -m "not libreoffice and not slow"
 
 bench: $(STAMP) ## measure speed and memory (prints figures; needs LibreOffice for the PDF part)
 	$(BIN)/python bench/bench.py

@@ -23,7 +23,7 @@ from alize_docs.inputs.yaml import LoadedData
 from alize_docs.office import FichierRefuse
 from alize_docs.output import document_names, ecrire_ensemble, slug, write_atomic
 from alize_docs.render.docx import document_properties, render_bundle, render_docx
-from alize_docs.render.provenance import Provenance, read_provenance_file
+from alize_docs.render.provenance import Provenance, read_provenance, read_provenance_file
 from alize_docs.render.template_check import check_template
 from alize_docs.rules.dossier import DossierValide, exiger_valide, regles_cooperation, valider_dossier
 from alize_docs.rules.identifiants import identifiants_bruts
@@ -243,20 +243,41 @@ def write_convention(territoire: Territoire, sortie: str | Path, library: Clause
     return chemin
 
 
+def _refuse_replacing_others(sortie: Path, fichiers: dict[str, bytes]) -> None:
+    """Raise :class:`CommandError` if a .docx of *fichiers* would replace one made from other inputs."""
+    for nom, donnees in fichiers.items():
+        existant = sortie / nom
+        if not existant.is_file():
+            continue
+        try:
+            ancien = read_provenance_file(existant)
+        except FichierRefuse:  # not a .docx that can be read: not one of ours
+            ancien = None
+        nouveau = read_provenance(donnees)
+        if ancien is None or nouveau is None or ancien.donnees_sha256 != nouveau.donnees_sha256:
+            origine = "à partir d'autres données" if ancien is not None else "par un autre outil (ou à la main)"
+            raise CommandError(f"{existant} existe et a été produit {origine} : rien n'a été écrit ; "
+                               "relancez avec --force pour le remplacer, ou choisissez un autre dossier")
+
+
 def generate(chemin: str | Path, sortie: str | Path, library: ClauseLibrary | None = None,
-             pdf: bool = False, gabarits: str | Path | None = None) -> list[Path]:
+             pdf: bool = False, gabarits: str | Path | None = None, force: bool = False) -> list[Path]:
     """Validate a territory or cooperation file (YAML, or a territory workbook) and write its documents into the
     folder *sortie* (and their PDFs).
 
     Everything is rendered before anything is written, then written all or nothing
     (:func:`alize_docs.output.ecrire_ensemble`): an invalid file, a failed conversion or a failed write
-    (:class:`EcritureError`, in French, naming the file) leaves the folder as it was.
+    (:class:`EcritureError`, in French, naming the file) leaves the folder as it was. A document already there
+    that was built from other inputs (or not by alize-docs) is replaced only with *force*
+    (:class:`CommandError` otherwise).
     """
     library = _library(library)
     rapport, valide = check_loaded(read_input(chemin), Path(chemin), library)
     if valide is None:
         raise InvalidInput(rapport)
     fichiers = render_documents(valide, library, gabarits)
+    if not force:
+        _refuse_replacing_others(Path(sortie), fichiers)
     if pdf:
         fichiers |= pdf_files(fichiers)
     return ecrire_ensemble(Path(sortie), fichiers)  # all or nothing: the previous documents stay if it fails

@@ -30,6 +30,7 @@ import json
 import multiprocessing.util
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -159,17 +160,21 @@ def _elements(source: Path) -> list[_Element]:
 
 
 def run_batch(source: str | Path, sortie: str | Path, *, pdf: bool = False, jobs: int | None = None,
-              force: bool = False, executor: Executor | None = None, clauses: Sequence[str | Path] = (),
-              on_result: Callable[[ItemResult], None] | None = None,
+              force: bool = False, executor: Executor | None = None, library: ClauseLibrary | None = None,
+              clauses: Sequence[str | Path] = (), on_result: Callable[[ItemResult], None] | None = None,
               on_planned: Callable[[int], None] | None = None, limites: LimitesRendu = LIMITES_RENDU,
               delai_element: float = DELAI_ELEMENT) -> BatchReport:
     """Validate then generate every item of *source* into *sortie*; return the report (also written there).
 
+    *library* is the clause library, as everywhere in the API (its folders and limits are sent to the workers);
+    *clauses* (folders) and *limites* are the older way to say the same, kept for this release.
     *on_planned* is told how many items will be rendered, *on_result* each item's result as it comes
-    (for a progress bar); neither is needed. *limites* bound clause rendering, *delai_element* the time an
-    item may take in a worker of the default pool. Another batch running on *sortie* is a
-    :class:`CommandError`.
+    (for a progress bar); neither is needed. *delai_element* is the time an item may take in a worker of the
+    default pool. Another batch running on *sortie* is a :class:`CommandError`.
     """
+    if library is not None:
+        clauses = [d for d in library.dossiers if d != bundled_path("clauses")]
+        limites = library.limites
     source, sortie = Path(source), Path(sortie)
     with _verrou(sortie):
         return _run_batch(source, sortie, pdf, jobs, force, executor, clauses, on_result, on_planned, limites,
@@ -324,7 +329,7 @@ def _execute_pool(lots: list[list[_Tache]], sortie: Path, pdf: bool, travailleur
     (a lone late item fails), the chunks that were not finished are submitted again."""
     a_faire = [(lot, False) for lot in lots]  # (chunk, already retried alone)
     while a_faire:
-        pool = ProcessPoolExecutor(max_workers=travailleurs)
+        pool = ProcessPoolExecutor(max_workers=travailleurs, initializer=_ignore_ctrl_c)
         futures = {pool.submit(_render_chunk, lot, str(sortie), pdf, outils): (lot, seul) for lot, seul in a_faire}
         a_faire = []
         debuts: dict[Future[list[ItemResult]], float] = {}
@@ -360,8 +365,16 @@ def _execute_pool(lots: list[list[_Tache]], sortie: Path, pdf: bool, travailleur
                     else:
                         a_faire.append((lot, seul))
                 futures.clear()
+        except BaseException:  # Ctrl-C (or any stop): the workers end now, without finishing their chunks
+            _kill_workers(pool)
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ignore_ctrl_c() -> None:
+    """In a worker: leave Ctrl-C to the parent, which ends the workers itself (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:

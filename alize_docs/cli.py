@@ -119,6 +119,8 @@ def _parser() -> _Parser:
     generer.add_argument("--pdf", action="store_true",
                          help="écrit aussi chaque document en PDF (LibreOffice requis), et le dossier de "
                               "signature en un seul PDF avec un signet par document")
+    generer.add_argument("--force", action="store_true",
+                         help="remplace aussi les documents du dossier produits à partir d'autres données")
     _clauses_option(generer)
 
     liste = commandes.add_parser("clauses", epilog=_exemples("clauses"),
@@ -288,7 +290,7 @@ def _valider(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
 
 def _generer(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     try:
-        chemins = generate(arguments.fichier, arguments.sortie, library, pdf=arguments.pdf)
+        chemins = generate(arguments.fichier, arguments.sortie, library, pdf=arguments.pdf, force=arguments.force)
     except InvalidInput as exc:
         print(exc.report.text(), file=sys.stderr)
         print("Aucun document n'a été écrit.", file=sys.stderr)
@@ -372,7 +374,7 @@ def _lot(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     with barre:
         tache = barre.add_task("lot", total=None)
         rapport = run_batch(arguments.source, arguments.sortie, pdf=arguments.pdf, jobs=arguments.jobs,
-                            force=arguments.force, clauses=arguments.clauses, on_planned=planifie, on_result=fini)
+                            force=arguments.force, library=library, on_planned=planifie, on_result=fini)
     resultats = sorted(rapport.resultats, key=lambda r: r.ok)  # failures first
     if sortie.is_terminal:
         tableau = Table(title=f"Lot → {arguments.sortie}")

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from alize_docs.domain.programme import DOCUMENTS_TERRITOIRE
+from alize_docs.domain.programme import DOCUMENTS_TERRITOIRE, DUREE_ANNEES
 from alize_docs.errors import EcritureError
 from alize_docs.inputs.dossier import Dossier
 
@@ -79,7 +79,11 @@ def document_names(entrees: Dossier, pdf: bool = False) -> list[str]:
     if entrees.cooperation is not None:
         noms = [f"cooperation-{slug(entrees.cooperation.numero)}"]
     else:
-        nom = slug(entrees.territoire.dispositif.nom)
+        territoire = entrees.territoire
+        nom = slug(territoire.dispositif.nom)
+        if territoire.dispositif.nature == "renouvellement":  # never over the previous convention's documents
+            debut = territoire.signature.date.year
+            nom += f"-{debut}-{debut + DUREE_ANNEES}"
         noms = [f"{kind}-{nom}" for kind in DOCUMENTS_TERRITOIRE] + [f"dossier-signature-{nom}"]
     return [f"{n}.docx" for n in noms] + ([f"{n}.pdf" for n in noms] if pdf else [])
 

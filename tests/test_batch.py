@@ -57,6 +57,7 @@ def hashes(dossier: Path) -> dict[str, str]:
             for p in sorted(dossier.rglob("*.docx"))}
 
 
+@pytest.mark.slow
 def test_a_batch_writes_every_valid_item_and_reports_the_others(source: Path, tmp_path: Path) -> None:
     rapport = run_batch(source, tmp_path / "out", jobs=2)
     statuts = {Path(r.source).name: r.statut for r in rapport.resultats}
@@ -74,6 +75,7 @@ def test_a_batch_writes_every_valid_item_and_reports_the_others(source: Path, tm
     assert json_["reussi"] is False and len(json_["resultats"]) == 5
 
 
+@pytest.mark.slow
 def test_a_rerun_changes_no_byte_and_skips_unchanged_items(source: Path, tmp_path: Path) -> None:
     run_batch(source, tmp_path / "out", jobs=2)
     avant = hashes(tmp_path / "out")
@@ -89,6 +91,7 @@ def test_a_rerun_changes_no_byte_and_skips_unchanged_items(source: Path, tmp_pat
     assert {Path(r.source).name for r in troisieme.resultats if r.statut == "écrit"} == {"epinal.yaml"}
 
 
+@pytest.mark.slow
 def test_a_rerun_recognises_its_items_whatever_the_path_it_is_given(
         source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
@@ -98,12 +101,14 @@ def test_a_rerun_recognises_its_items_whatever_the_path_it_is_given(
     assert second.compte("inchangé") == 3 and second.compte("écrit") == 0
 
 
+@pytest.mark.slow
 def test_the_executor_is_pluggable(source: Path, tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=2) as executor:
         rapport = run_batch(source, tmp_path / "out", executor=executor)
     assert rapport.compte("écrit") == 3
 
 
+@pytest.mark.slow
 def test_two_items_writing_the_same_path_are_refused_before_anything_is_written(tmp_path: Path) -> None:
     dossier = tmp_path / "source"
     dossier.mkdir()
@@ -117,6 +122,7 @@ def test_two_items_writing_the_same_path_are_refused_before_anything_is_written(
     assert not (tmp_path / "out" / "Épinal").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("nom", "dossier"), [("../../etc", "-etc"), ("CON", "_CON"), ("A/B\\C:D", "A-B-C-D"),
                                               ("x" * 300, "x" * 120)])
 def test_folder_names_built_from_inputs_stay_inside_the_output(tmp_path: Path, nom: str, dossier: str) -> None:
@@ -128,6 +134,7 @@ def test_folder_names_built_from_inputs_stay_inside_the_output(tmp_path: Path, n
     assert (tmp_path / "out" / dossier).is_dir() and not (tmp_path / "etc").exists()
 
 
+@pytest.mark.slow
 def test_cli_batch_exit_codes_and_report(source: Path, tmp_path: Path) -> None:
     resultat = run_cli("lot", str(source), "-o", str(tmp_path / "out"), "--jobs", "2")
     assert resultat.returncode == 1
@@ -183,6 +190,7 @@ def test_the_example_row_of_the_template_is_a_valid_agreement(tmp_path: Path) ->
     assert any("vingt mille euros (20\u202f000\u00a0€)" in p.text for p in document.paragraphs)
 
 
+@pytest.mark.slow
 def test_what_french_excel_does_to_values_is_undone(tmp_path: Path) -> None:
     siren = siren_with_leading_zero()
     lignes = [{"numero": "A-1", "beneficiaire.siren": int(siren), "signature.date": 40641,  # a date serial
@@ -204,6 +212,7 @@ def test_what_french_excel_does_to_values_is_undone(tmp_path: Path) -> None:
     assert "Fait à Toul, le 8 avril 2011" in texte and "vingt mille euros (20\u202f000\u00a0€)" in texte
 
 
+@pytest.mark.slow
 def test_the_1904_date_system_is_honoured(tmp_path: Path) -> None:
     rapport = run_batch(workbook(tmp_path, [{"signature.date": 40641 - 1462}], epoque_1904=True), tmp_path / "out",
                         jobs=1)
@@ -215,6 +224,7 @@ def test_the_1904_date_system_is_honoured(tmp_path: Path) -> None:
 
 # --- renewal ------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_renewal_prepares_the_next_input_which_is_refused_until_completed(tmp_path: Path) -> None:
     nouveau = tmp_path / "toulinois-2013.yaml"
     resultat = run_cli("renouveler", str(TERRITOIRE), "--date", "2013-11-26", "-o", str(nouveau))

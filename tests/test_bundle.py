@@ -109,6 +109,7 @@ def test_pdfs_are_byte_identical_from_run_to_run(pdfs: Path, tmp_path: Path) -> 
     assert (tmp_path / nom).read_bytes() == (pdfs / nom).read_bytes()
 
 
+@pytest.mark.slow
 def test_missing_libreoffice_is_a_french_error_and_nothing_is_written(tmp_path: Path) -> None:
     bin_vide = tmp_path / "bin"
     bin_vide.mkdir()

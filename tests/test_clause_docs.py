@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 from typing import get_type_hints
 
+import pytest
+
 from alize_docs.assembly.context import ContexteCooperation, ContexteTerritoire
 from alize_docs.clauses.library import ClauseLibrary, bundled_path
 from alize_docs.review.clause_docs import (
@@ -39,6 +41,7 @@ def test_every_clause_version_a_model_uses_has_its_sample_and_it_is_current(libr
     assert "Pour l'entreprise SIDE | Monsieur Bernard Weiss | Directeur régional" in signatures
 
 
+@pytest.mark.slow
 def test_an_edit_that_the_sample_does_not_show_is_reported_then_rewritten(tmp_path: Path) -> None:
     dossier = tmp_path / "clauses"
     source = bundled_path("clauses") / "partenariat" / "article-8-duree"

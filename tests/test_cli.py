@@ -20,6 +20,7 @@ COMMANDE = Path(sys.executable).parent / "alize-docs"
 run = run_cli  # in-process: main(argv); the installed script itself is tried once, below
 
 
+@pytest.mark.slow
 def test_the_installed_script_is_the_same_command() -> None:
     resultat = subprocess.run([str(COMMANDE), "valider", str(TERRITOIRE)], capture_output=True, text=True,
                               timeout=120)
@@ -169,3 +170,32 @@ def test_each_command_explains_itself_with_an_example(commande: str) -> None:
     assert resultat.returncode == 0 and "utilisation : alize-docs " + commande in resultat.stdout
     assert "Exemple" in resultat.stdout and f"alize-docs {commande} " in resultat.stdout.split("Exemple", 1)[1]
     assert "usage:" not in resultat.stdout and "show this help" not in resultat.stdout
+
+
+@pytest.mark.slow
+def test_generer_never_replaces_documents_made_from_other_inputs_without_force(
+        territoire_data: dict[str, Any], write_yaml: Callable[..., Path], tmp_path: Path) -> None:
+    assert run("generer", TERRITOIRE, "-o", tmp_path / "out").returncode == 0
+    assert run("generer", TERRITOIRE, "-o", tmp_path / "out").returncode == 0  # the same inputs: regenerated
+    avant = (tmp_path / "out" / "convention-partenariat-toulinois.docx").read_bytes()
+    set_path(territoire_data, "dispositif.objectifs.projets", 31)
+    autre = write_yaml(territoire_data)
+    resultat = run("generer", autre, "-o", tmp_path / "out")
+    assert resultat.returncode == 2 and "a été produit à partir d'autres données" in resultat.stderr
+    assert "--force" in resultat.stderr
+    assert (tmp_path / "out" / "convention-partenariat-toulinois.docx").read_bytes() == avant
+    assert run("generer", autre, "-o", tmp_path / "out", "--force").returncode == 0
+    assert (tmp_path / "out" / "convention-partenariat-toulinois.docx").read_bytes() != avant
+
+
+def test_a_renewal_s_documents_carry_its_period_and_leave_the_first_convention_s(tmp_path: Path) -> None:
+    nouveau = tmp_path / "toulinois-2013.yaml"
+    assert run("renouveler", TERRITOIRE, "--date", "26/11/2013", "-o", nouveau).returncode == 0
+    nouveau.write_text(nouveau.read_text(encoding="utf-8").replace(
+        "À COMPLÉTER : premiers résultats de l'action au niveau local (projets soutenus, emplois créés).",
+        "Douze PME accompagnées, 64 emplois créés."), encoding="utf-8")
+    assert run("generer", TERRITOIRE, "-o", tmp_path / "out").returncode == 0
+    resultat = run("generer", nouveau, "-o", tmp_path / "out")
+    assert resultat.returncode == 0, resultat.stderr
+    assert f"écrit : {tmp_path / 'out' / 'convention-partenariat-toulinois-2013-2016.docx'}" in resultat.stdout
+    assert (tmp_path / "out" / "convention-partenariat-toulinois.docx").is_file()

@@ -211,6 +211,7 @@ def _library_with(tmp_path: Path, nom: str, ancien: str, nouveau: str) -> Clause
     return ClauseLibrary([tmp_path])
 
 
+@pytest.mark.slow
 def test_the_library_check_refuses_a_dated_fact_after_the_period_start(tmp_path: Path) -> None:
     library = _library_with(tmp_path, "2008", "debut: 2008-09-01", "debut: 2008-01-01")
     messages = [p.text() for p in check_library(library)]
@@ -236,6 +237,7 @@ def test_annex_2_states_the_principle_article_4_quotes(
     assert f"ALIZÉ® a pour principe d'{citation}. La rapidité d'exécution des décisions" in docs["annexe-2"]
 
 
+@pytest.mark.slow
 def test_the_library_check_finds_each_quotation_on_both_sides(tmp_path: Path) -> None:
     library = _library_with(tmp_path, "2008", 'texte: "accompagner les bénéficiaires de façon rapide"',
                             'texte: "accompagner les bénéficiaires sans délai"')

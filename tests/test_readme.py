@@ -18,6 +18,7 @@ def test_the_readme_has_python_examples() -> None:
     assert BLOCS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bloc", BLOCS, ids=[f"bloc-{i + 1}" for i in range(len(BLOCS))])
 def test_each_python_example_of_the_readme_runs_verbatim(bloc: str, tmp_path: Path) -> None:
     resultat = subprocess.run([sys.executable, "-c", bloc], cwd=tmp_path, capture_output=True, text=True, timeout=120)

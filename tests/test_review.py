@@ -108,6 +108,7 @@ def test_clauses_lists_ids_versions_and_models() -> None:
         in sortie
 
 
+@pytest.mark.slow
 def test_the_bundled_library_passes_its_check() -> None:
     assert check_library(ClauseLibrary()) == []
     resultat = run_cli("verifier-clauses")
@@ -122,6 +123,7 @@ def override(tmp_path: Path, ident: str, version: str, changer: Callable[[str], 
     return cible
 
 
+@pytest.mark.slow
 def test_the_check_catches_a_deleted_mandatory_term(tmp_path: Path) -> None:
     override(tmp_path, "partenariat/article-6-2-modalites", "2008", lambda t: t.replace("- à un taux de 0 %,\n", ""))
     problemes = [p.text() for p in check_library(ClauseLibrary([tmp_path / "clauses"]))]
@@ -133,6 +135,7 @@ def test_the_check_catches_a_deleted_mandatory_term(tmp_path: Path) -> None:
     assert resultat.returncode == 1 and "« à un taux de 0 % »" in resultat.stdout
 
 
+@pytest.mark.slow
 def test_the_check_catches_a_misspelt_variable_even_in_a_branch_not_taken(tmp_path: Path) -> None:
     cible = override(tmp_path, "partenariat/article-2-territoire", "2008",
                      lambda t: t.replace("{% if dispositif.carte_annexee %}",
@@ -143,6 +146,7 @@ def test_the_check_catches_a_misspelt_variable_even_in_a_branch_not_taken(tmp_pa
     assert "« dispositif.cartes » n'existe pas" in probleme.message
 
 
+@pytest.mark.slow
 def test_the_check_catches_syntax_errors_unknown_names_and_missing_metadata(tmp_path: Path) -> None:
     override(tmp_path, "partenariat/article-1-objet", "2008",
              lambda t: t.replace("{{ zone_emploi.de }}", "{{ zone_emploi.de "))

@@ -135,7 +135,8 @@ def _titre_qui_boucle(tmp_path: Path) -> Path:
 
 
 def test_in_a_batch_the_looping_item_fails_and_the_batch_goes_on(tmp_path: Path) -> None:
-    rapport = run_batch(_lot_de_cooperations(tmp_path), tmp_path / "out", jobs=2, clauses=[_titre_qui_boucle(tmp_path)])
+    rapport = run_batch(_lot_de_cooperations(tmp_path), tmp_path / "out", jobs=2,
+                        library=ClauseLibrary([_titre_qui_boucle(tmp_path)]))
     statuts = {r.source.rsplit("/", 1)[-1]: r for r in rapport.resultats}
     assert statuts["a.yaml"].statut == "écrit"
     assert statuts["b.yaml"].statut == "échec"
@@ -143,6 +144,7 @@ def test_in_a_batch_the_looping_item_fails_and_the_batch_goes_on(tmp_path: Path)
     assert "trop de tours de boucle" in statuts["b.yaml"].problemes[0].message
 
 
+@pytest.mark.slow
 def test_a_worker_stuck_in_a_clause_is_ended_and_replaced(tmp_path: Path) -> None:
     sans_limite = LimitesRendu(iterations=10**15, duree_document=10**6)  # only the parent's timeout is left
     rapport = run_batch(_lot_de_cooperations(tmp_path), tmp_path / "out", jobs=2,
@@ -301,6 +303,7 @@ def test_workbook_with_formulas_merged_cells_and_dates_as_text_is_reported_per_r
     assert "classeur.xlsx, ligne 3" in resultat.stdout and "classeur.xlsx, ligne 4" in resultat.stdout
 
 
+@pytest.mark.slow
 def test_a_workbook_of_100000_rows_is_refused(tmp_path: Path) -> None:
     def remplir(classeur: Workbook) -> None:
         feuille = classeur.create_sheet("Conventions")
@@ -367,6 +370,7 @@ def _empreintes(dossier: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(dossier.iterdir())}
 
 
+@pytest.mark.slow
 def test_a_file_size_limit_leaves_the_previous_documents_and_nothing_new(tmp_path: Path) -> None:
     sortie = tmp_path / "out"
     sortie.mkdir()
@@ -379,7 +383,7 @@ def test_a_file_size_limit_leaves_the_previous_documents_and_nothing_new(tmp_pat
     avant = _empreintes(sortie)
     environnement = {**os.environ, "PYTHONPATH": str(RACINE), "LC_ALL": "C.UTF-8"}
     resultat = subprocess.run(["prlimit", "--fsize=30000", sys.executable, "-m", "alize_docs", "generer",
-                               str(TERRITOIRE), "-o", str(sortie)], capture_output=True, text=True,
+                               str(TERRITOIRE), "-o", str(sortie), "--force"], capture_output=True, text=True,
                               env=environnement, timeout=60)
     assert resultat.returncode == 3, resultat.stderr
     assert "taille de fichier limitée par le système : " in resultat.stderr

@@ -155,6 +155,7 @@ def test_an_invalid_yaml_file_writes_no_workbook(tmp_path: Path) -> None:
 
 # --- valider, generer, lot ---------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_workbook_is_validated_and_generated_like_its_yaml_byte_for_byte(classeur: Path, tmp_path: Path) -> None:
     assert run_cli("valider", classeur).stdout == f"{classeur} : valide.\n"
     depuis_yaml = alize_docs.generate(TERRITOIRE, tmp_path / "yaml")
@@ -223,6 +224,7 @@ def test_a_cooperation_workbook_given_to_generer_says_to_use_lot(tmp_path: Path)
             f"« alize-docs lot {tmp_path / 'conventions.xlsx'} -o DOSSIER »") in resultat.stderr
 
 
+@pytest.mark.slow
 def test_a_batch_folder_reads_territory_and_cooperation_workbooks(tmp_path: Path, classeur: Path) -> None:
     reseau = tmp_path / "reseau"
     (reseau / "toul").mkdir(parents=True)
@@ -296,6 +298,7 @@ def territoires(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
     return donnees
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_any_territory_comes_back_from_its_workbook_as_the_same_model(tmp_path_factory: pytest.TempPathFactory,
