@@ -31,6 +31,7 @@ import multiprocessing.util
 import os
 import shutil
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -398,6 +399,12 @@ def _worker_library(clauses: tuple[str, ...], limites: LimitesRendu = LIMITES_RE
     return ClauseLibrary(clauses, limites=limites)
 
 
+_RENDU = threading.Lock()
+"""One render at a time in a process: the Word stack (docxtpl, python-docx and the template caches) is not
+documented as thread-safe, and a thread pool sharing it once lost an item (issue 14). Processes are not slowed;
+threads gain nothing from rendering in parallel under the GIL anyway."""
+
+
 def _render_chunk(lot: list[_Tache], sortie: str, pdf: bool, outils: _Outils) -> list[ItemResult]:
     """Render a chunk of items (in a worker): every .docx, then all their PDFs by one LibreOffice start,
     then write each item's files. An item's failure is its own."""
@@ -406,7 +413,8 @@ def _render_chunk(lot: list[_Tache], sortie: str, pdf: bool, outils: _Outils) ->
     resultats: list[ItemResult] = []
     for tache in lot:
         try:
-            rendus.append((tache, render_documents(tache.entrees, library)))
+            with _RENDU:
+                rendus.append((tache, render_documents(tache.entrees, library)))
         except AlizeError as exc:
             resultats.append(_failure(tache, exc))
         except Exception as exc:  # a bug of ours on this item: the item fails, the chunk goes on
