@@ -238,6 +238,7 @@ def test_identifiers() -> None:
 
 def test_import_is_cheap() -> None:
     """Importing noms reads no data and loads no third-party library (stdnum only when an identifier is formatted)."""
+    import ast
     import subprocess
     import sys
 
@@ -245,6 +246,6 @@ def test_import_is_cheap() -> None:
             "assert n._index_communes.cache_info().currsize == 0; "
             "assert n._index_departements.cache_info().currsize == 0; print(sorted(set(sys.modules) - avant))")
     sortie = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    nouveaux = eval(sortie)  # the printed list of module names
+    nouveaux = ast.literal_eval(sortie)  # the printed list of module names
     assert "alize_docs.noms" in nouveaux
     assert not [m for m in nouveaux if m.split(".")[0] in ("stdnum", "lxml", "docx", "babel", "pydantic")]
