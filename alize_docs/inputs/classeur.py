@@ -854,8 +854,8 @@ def is_cooperation_workbook(chemin: Path) -> bool:
     try:  # the sheet names alone (xl/workbook.xml, or the tables of content.xml): no sheet is read for it
         if chemin.suffix.lower() == ".ods":
             with ouvrir(chemin, genre="ods") as paquet:
-                noms = {f.get("{urn:oasis:names:tc:opendocument:xmlns:table:1.0}name")
-                        for f in paquet.xml("content.xml").iter("{urn:oasis:names:tc:opendocument:xmlns:table:1.0}table")}
+                table = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+                noms = {f.get(f"{table}name") for f in paquet.xml("content.xml").iter(f"{table}table")}
         else:
             with ouvrir(chemin, genre="xlsx") as paquet:
                 noms = {f.get("name") for f in paquet.xml("xl/workbook.xml").iter() if str(f.tag).endswith("}sheet")}
