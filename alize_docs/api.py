@@ -16,7 +16,15 @@ from alize_docs.clauses.library import ClauseLibrary, bundled_path
 from alize_docs.document import AssembledDocument
 from alize_docs.domain.models import Cooperation, Territoire
 from alize_docs.domain.programme import DOCUMENTS, Majorite
-from alize_docs.errors import AlizeError, CommandError, InvalidInput, Probleme, ValidationReport, sort_problems
+from alize_docs.errors import (
+    AlizeError,
+    CommandError,
+    InvalidInput,
+    Probleme,
+    ValidationReport,
+    raison_systeme,
+    sort_problems,
+)
 from alize_docs.inputs.classeur import read_input
 from alize_docs.inputs.dossier import Dossier, load_cooperation, load_territoire, read_dossier
 from alize_docs.inputs.yaml import LoadedData
@@ -218,7 +226,7 @@ def inspect_file(chemin: str | Path) -> Provenance | None:
         with open(chemin, "rb") as fichier:
             donnees = fichier.read(_PDF_MAX + 1)
     except OSError as exc:
-        raise FichierRefuse(chemin, f"le fichier est illisible ({exc.strerror or 'erreur du système'})") from None
+        raise FichierRefuse(chemin, f"le fichier est illisible ({raison_systeme(exc)})") from None
     if len(donnees) > _PDF_MAX:
         raise FichierRefuse(chemin, f"le fichier pèse plus de {_PDF_MAX // 1_000_000} Mo, la limite admise")
     if not donnees.startswith(b"%PDF"):
