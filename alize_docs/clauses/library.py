@@ -558,6 +558,7 @@ def _environment(source: Callable[[str], tuple[str, str, Callable[[], bool]]]) -
         date=fr.format_date,
         pourcentage=fr.format_pourcentage,
         de=fr.de,
+        avec_article=fr.avec_article,
         a=fr.a,
         iban=fr.format_iban,
         siret=fr.format_siret,
