@@ -16,7 +16,15 @@ from alize_docs.clauses.library import ClauseLibrary, bundled_path
 from alize_docs.document import AssembledDocument
 from alize_docs.domain.models import Cooperation, Territoire
 from alize_docs.domain.programme import DOCUMENTS, Majorite
-from alize_docs.errors import AlizeError, CommandError, InvalidInput, ValidationReport, sort_problems
+from alize_docs.errors import (
+    AlizeError,
+    CommandError,
+    InvalidInput,
+    Probleme,
+    ValidationReport,
+    raison_systeme,
+    sort_problems,
+)
 from alize_docs.inputs.classeur import read_input
 from alize_docs.inputs.dossier import Dossier, load_cooperation, load_territoire, read_dossier
 from alize_docs.inputs.yaml import LoadedData
@@ -83,7 +91,19 @@ def validate_dossier(dossier: Dossier, library: ClauseLibrary | None = None) -> 
 
 def check_file(chemin: str | Path, library: ClauseLibrary | None = None) -> ValidationReport:
     """Return the full report of a territory or cooperation file (YAML, or a territory workbook .xlsx/.ods):
-    syntax, fields, then rules, with lines (or sheet, row and column)."""
+    syntax, fields, then rules, with lines (or sheet, row and column). A workbook of cooperation agreements gives
+    one report for all its rows, each problem naming its sheet, row and column."""
+    from alize_docs.inputs.classeur import is_cooperation_workbook, is_workbook
+
+    if is_workbook(chemin) and is_cooperation_workbook(Path(chemin)):
+        from alize_docs.inputs.workbook import read_workbook
+
+        try:
+            lignes = list(read_workbook(Path(chemin)))
+        except FichierRefuse as exc:
+            return ValidationReport(str(chemin), (Probleme("file", (), str(exc)),))
+        problemes = [p for ligne in lignes for p in check_loaded(ligne.donnees, ligne.dossier, library)[0].problemes]
+        return ValidationReport(str(chemin), tuple(problemes))
     return check_loaded(read_input(chemin), Path(chemin), _library(library))[0]
 
 
@@ -206,7 +226,7 @@ def inspect_file(chemin: str | Path) -> Provenance | None:
         with open(chemin, "rb") as fichier:
             donnees = fichier.read(_PDF_MAX + 1)
     except OSError as exc:
-        raise FichierRefuse(chemin, f"le fichier est illisible ({exc.strerror or 'erreur du système'})") from None
+        raise FichierRefuse(chemin, f"le fichier est illisible ({raison_systeme(exc)})") from None
     if len(donnees) > _PDF_MAX:
         raise FichierRefuse(chemin, f"le fichier pèse plus de {_PDF_MAX // 1_000_000} Mo, la limite admise")
     if not donnees.startswith(b"%PDF"):

@@ -21,19 +21,42 @@ from typing import NoReturn
 from alize_docs._version import __version__
 from alize_docs.api import check_file, documents_using, generate, inspect_file
 from alize_docs.clauses.library import ClauseLibrary, bundled_path
-from alize_docs.errors import AlizeError, ClauseError, CommandError, InvalidInput, ModelError
+from alize_docs.errors import AlizeError, ClauseError, CommandError, InvalidInput, ModelError, raison_systeme
 from alize_docs.formatting import parse_date
 from alize_docs.output import write_atomic
 
 OK, INVALIDE, USAGE, INTERNE = 0, 1, 2, 3
 
-_TRADUCTIONS = (
+_TRADUCTIONS = (  # every message of argparse a user can meet (Python 3.11–3.13 wordings), in French
     (r"the following arguments are required: (.*)", r"argument(s) obligatoire(s) manquant(s) : \1"),
+    (r"one of the arguments (.*) is required", r"l'un de ces arguments est obligatoire : \1"),
     (r"unrecognized arguments: (.*)", r"argument(s) non reconnu(s) : \1"),
-    (r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)", r"\1 : choix invalide \2 (au choix : \3)"),
-    (r"argument (.*?): expected one argument", r"l'option \1 attend une valeur"),
+    (r"invalid choice: (.*?) \(choose from (.*)\)", r"choix invalide \1 (au choix : \2)"),
+    (r"invalid (\w+) value: (.*)", r"valeur invalide \2 (nombre entier attendu)"),
+    (r"expected one argument", r"attend une valeur"),
+    (r"expected at most one argument", r"attend au plus une valeur"),
+    (r"expected at least one argument", r"attend au moins une valeur"),
+    (r"expected (\d+) arguments?", r"attend \1 valeur(s)"),
+    (r"not allowed with argument (.*)", r"incompatible avec \1"),
+    (r"ignored explicit argument (.*)", r"valeur inattendue \1"),
     (r"ambiguous option: (.*?) could match (.*)", r"option ambiguë : \1 (\2)"),
+    (r"unexpected option string: (.*)", r"option inattendue : \1"),
+    (r"unknown parser (.*?) \(choices: (.*)\)", r"commande inconnue \1 (au choix : \2)"),
+    (r"^argument (.*?): ", r"\1 : "),
 )
+
+
+def _en_francais(message: str) -> str:
+    """Return argparse's English *message* in French.
+
+    >>> _en_francais("argument --jobs/-j: invalid int value: 'abc'")
+    "--jobs/-j : valeur invalide 'abc' (nombre entier attendu)"
+    >>> _en_francais("argument -o/--sortie: expected one argument")
+    '-o/--sortie : attend une valeur'
+    """
+    for anglais, francais in _TRADUCTIONS:
+        message = re.sub(anglais, francais, message)
+    return message
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,8 +71,7 @@ class _Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--aide", "--help", action="help", help="affiche cette aide et quitte")
 
     def error(self, message: str) -> NoReturn:
-        for anglais, francais in _TRADUCTIONS:
-            message = re.sub(anglais, francais, message)
+        message = _en_francais(message)
         if (choix := re.search(r"choix invalide '([^']*)' \(au choix : (.*)\)", message)) is not None:
             proches = difflib.get_close_matches(choix[1], re.findall(r"'([^']*)'", choix[2]), n=1)
             if proches:
@@ -93,6 +115,9 @@ def _parser() -> _Parser:
     )
     parser.add_argument("--version", action="version", version=f"alize-docs {__version__}",
                         help="affiche la version et quitte")
+    parser.add_argument("--completion", action=_Completion, choices=("bash", "zsh", "tcsh"), metavar="SHELL",
+                        help="écrit le script de complétion pour bash, zsh ou tcsh, puis quitte "
+                             "(voir le README : « Complétion »)")
     commandes = parser.add_subparsers(dest="commande", title="commandes", metavar="COMMANDE",
                                       parser_class=_Parser)
     commandes.required = True
@@ -164,7 +189,7 @@ def _parser() -> _Parser:
     lot.add_argument("source", metavar="SOURCE", type=Path)
     lot.add_argument("-o", "--sortie", metavar="DOSSIER", required=True, type=Path)
     lot.add_argument("--pdf", action="store_true", help="produit aussi les PDF (LibreOffice requis)")
-    lot.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+    lot.add_argument("--jobs", "-j", type=_entier_positif, default=None, metavar="N",
                      help="nombre de processus de production (par défaut : le nombre de cœurs)")
     lot.add_argument("--force", action="store_true", help="refait aussi les éléments inchangés")
     _clauses_option(lot)
@@ -212,7 +237,65 @@ def _parser() -> _Parser:
                     "les documents construits avec cette version.")
     inspecter.add_argument("chemin", metavar="FICHIER|DOSSIER", type=Path)
     inspecter.add_argument("--clause", metavar="ID@VERSION", help="liste les documents qui utilisent cette version")
+    for sous_commande in commandes.choices.values():
+        _verbosity_options(sous_commande)
     return parser
+
+
+class _Completion(argparse.Action):
+    """--completion SHELL: print the shell's completion script (built by shtab from this parser) and exit."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, valeur: object,
+                 option: str | None = None) -> None:
+        import shtab
+
+        for action in _actions(parser):  # paths complete as files, folders as folders
+            if isinstance(action, argparse._SubParsersAction):
+                continue
+            metavar = str(action.metavar or "")
+            if metavar in ("DOSSIER", "SOURCE", "FICHIER|DOSSIER"):
+                action.complete = shtab.DIRECTORY if metavar == "DOSSIER" else shtab.FILE  # type: ignore[attr-defined]
+            elif action.type is Path or metavar in ("A", "B") or "FICHIER" in metavar or "." in metavar:
+                action.complete = shtab.FILE  # type: ignore[attr-defined]
+        script = shtab.complete(parser, shell=str(valeur))
+        entete = [f"# Complétion de alize-docs pour {valeur}, écrite par « alize-docs --completion {valeur} » (shtab).",
+                  "# Chargez-la depuis votre fichier d'initialisation du shell (voir le README, « Complétion »)."]
+        lignes = script.splitlines()
+        debut = next((i for i, ligne in enumerate(lignes) if ligne.strip() and not ligne.startswith("#")), 0)
+        print("\n".join([*entete, *lignes[debut:]]))
+        parser.exit(OK)
+
+
+def _actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    """Every argument of *parser* and of its subcommands."""
+    actions = list(parser._actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sous in dict.fromkeys(action.choices.values()):
+                actions += _actions(sous)
+    return actions
+
+
+def _verbosity_options(parser: argparse.ArgumentParser) -> None:
+    """-q and -v on a subcommand: how much it prints (problems and errors are printed whatever the level)."""
+    groupe = parser.add_mutually_exclusive_group()
+    groupe.add_argument("-q", "--quiet", "--silencieux", dest="niveau", action="store_const", const=0, default=1,
+                        help="n'affiche que les problèmes et les erreurs (le code de sortie dit le reste)")
+    groupe.add_argument("-v", "--verbose", "--detaille", dest="niveau", action="store_const", const=2,
+                        help="affiche aussi le détail : modèle, clauses et empreinte de chaque document écrit, "
+                             "chaque élément d'un lot")
+
+
+def _dire(arguments: argparse.Namespace, texte: str) -> None:
+    """Print *texte* unless the command runs with --quiet."""
+    if getattr(arguments, "niveau", 1) >= 1:
+        print(texte, flush=True)
+
+
+def _detailler(arguments: argparse.Namespace, texte: str) -> None:
+    """Print *texte* only with --verbose."""
+    if getattr(arguments, "niveau", 1) >= 2:
+        print(texte, flush=True)
 
 
 def _date(texte: str) -> dt.datetime:
@@ -223,14 +306,20 @@ def _date(texte: str) -> dt.datetime:
                                          "existe)") from None
 
 
+def _entier_positif(texte: str) -> int:
+    if not texte.strip().isdigit() or int(texte) < 1:
+        raise argparse.ArgumentTypeError(f"« {texte} » n'est pas un nombre entier positif")
+    return int(texte)
+
+
 def _clauses_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clauses", metavar="DOSSIER", type=Path, action="append", default=[],
                         help="dossier de clauses prioritaire sur les clauses fournies (répétable)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = _parser().parse_args(argv)
     try:
+        arguments = _parser().parse_args(argv)
         library = ClauseLibrary(_clause_folders(getattr(arguments, "clauses", [])))
         commandes = {"valider": _valider, "generer": _generer, "clauses": _lister, "verifier-clauses": _verifier,
                      "comparer": _comparer, "inspecter": _inspecter, "lot": _lot, "modele-tableur": _tableur,
@@ -256,12 +345,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OK
     except OSError as exc:
-        print(f"alize-docs : erreur d'écriture : {exc.strerror} ({exc.filename})", file=sys.stderr)
+        print(f"alize-docs : erreur : {exc.filename or 'fichier'} : {raison_systeme(exc)}.", file=sys.stderr)
         return INTERNE
     except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for whoever debugs it
         if os.environ.get("ALIZE_DOCS_DEBUG"):
             raise
-        print(f"alize-docs : erreur interne inattendue ({type(exc).__name__} : {exc}). Rien n'a été écrit. "
+        print(f"alize-docs : erreur interne inattendue ({type(exc).__name__}). Rien n'a été écrit. "
               "Relancez avec ALIZE_DOCS_DEBUG=1 pour le détail et signalez-la.", file=sys.stderr)
         return INTERNE
 
@@ -284,7 +373,10 @@ def _valider(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
         documents = [json.loads(r.as_json()) for r in rapports]
         print(json.dumps(documents[0] if len(documents) == 1 else documents, ensure_ascii=False, indent=2))
     for rapport in [] if arguments.json else rapports:
-        print(rapport.text() if rapport.problemes else f"{rapport.source} : valide.")
+        if rapport.problemes:
+            print(rapport.text())
+        else:
+            _dire(arguments, f"{rapport.source} : valide.")
     return OK if all(r.ok for r in rapports) else INVALIDE
 
 
@@ -296,7 +388,10 @@ def _generer(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
         print("Aucun document n'a été écrit.", file=sys.stderr)
         return INVALIDE
     for chemin in chemins:
-        print(f"écrit : {chemin}")
+        _dire(arguments, f"écrit : {chemin}")
+        if arguments.niveau >= 2 and chemin.suffix == ".docx" and (origine := inspect_file(chemin)) is not None:
+            _detailler(arguments, f"  modèle {origine.modele}, {len(origine.clauses)} clauses, données "
+                                  f"sha256:{origine.donnees_sha256[:12]}…")
     return OK
 
 
@@ -321,13 +416,13 @@ def _verifier(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
 
     if arguments.ecrire:
         for chemin in write_clause_docs(library):
-            print(f"écrit : {chemin}")
+            _dire(arguments, f"écrit : {chemin}")
     problemes = check_library(library) + sample_problems(library, bundled_path("clauses"))
     n_versions = sum(len(library.versions(i)) for i in library.clause_ids())
     bilan = (f"{len(library.clause_ids())} clauses, {n_versions} versions, modèles "
              f"{', '.join(sorted(library.modeles()))}")
     if not problemes:
-        print(f"Bibliothèque de clauses ({bilan}) : aucun problème.")
+        _dire(arguments, f"Bibliothèque de clauses ({bilan}) : aucun problème.")
         return OK
     print(f"Bibliothèque de clauses ({bilan}) : {len(problemes)} problème{'s' if len(problemes) > 1 else ''}")
     for probleme in problemes:
@@ -346,7 +441,7 @@ def _comparer(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
         date = arguments.date or dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         donnees = render_redline(comparaison, bundled_path("templates") / "convention.docx", arguments.auteur, date)
         write_atomic(arguments.sortie, donnees)
-        print(f"écrit : {arguments.sortie}")
+        _dire(arguments, f"écrit : {arguments.sortie}")
     return OK
 
 
@@ -361,22 +456,25 @@ def _lot(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
         raise CommandError("--jobs attend un nombre de processus positif")
     erreurs, sortie = Console(stderr=True), Console()
     barre = Progress(TextColumn("production"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                     console=erreurs, transient=True, disable=not erreurs.is_terminal)
+                     console=erreurs, transient=True, disable=not erreurs.is_terminal or arguments.niveau == 0)
     def planifie(n: int) -> None:
         barre.update(tache, total=n)
 
     def fini(resultat: ItemResult) -> None:
         if resultat.statut in ("écrit", "échec"):
             barre.advance(tache)
-        if not sortie.is_terminal:  # a log or a pipe: one line per item as it ends, never minutes of silence
+        # a log or a pipe: one line per item as it ends, never minutes of silence (on a terminal too with -v)
+        if (not sortie.is_terminal and arguments.niveau >= 1) or arguments.niveau >= 2:
             print(f"{resultat.statut} : {resultat.source}", flush=True)
+            for fichier in resultat.fichiers if arguments.niveau >= 2 else ():
+                print(f"  {fichier}", flush=True)
 
     with barre:
         tache = barre.add_task("lot", total=None)
         rapport = run_batch(arguments.source, arguments.sortie, pdf=arguments.pdf, jobs=arguments.jobs,
                             force=arguments.force, library=library, on_planned=planifie, on_result=fini)
     resultats = sorted(rapport.resultats, key=lambda r: r.ok)  # failures first
-    if sortie.is_terminal:
+    if sortie.is_terminal and arguments.niveau >= 1:
         tableau = Table(title=f"Lot → {arguments.sortie}")
         for colonne in ("élément", "statut", "fichiers ou problèmes"):
             tableau.add_column(colonne)
@@ -391,8 +489,8 @@ def _lot(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
             print(f"{r.statut} : {r.source}")
             for p in r.problemes:
                 print(f"  - [{p.code}] {p.endroit} : {p.message}")
-    print(rapport.summary())
-    print(f"rapport : {Path(arguments.sortie) / RAPPORT}")
+    _dire(arguments, rapport.summary())
+    _dire(arguments, f"rapport : {Path(arguments.sortie) / RAPPORT}")
     return OK if rapport.ok else INVALIDE
 
 
@@ -407,8 +505,8 @@ def _renouveler(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
         print(exc.report.text(), file=sys.stderr)
         return INVALIDE
     write_atomic(arguments.sortie, texte.encode("utf-8"))
-    print(f"écrit : {arguments.sortie}")
-    print(f"Complétez premiers_resultats (ligne {ligne}), puis : alize-docs valider {arguments.sortie}")
+    _dire(arguments, f"écrit : {arguments.sortie}")
+    _dire(arguments, f"Complétez premiers_resultats (ligne {ligne}), puis : alize-docs valider {arguments.sortie}")
     return OK
 
 
@@ -428,7 +526,7 @@ def _tableur(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
         write_atomic(fichier, territory_workbook(load_territoire(exemple("toulinois.yaml")), library.modeles()))
     else:
         write_template(fichier)
-    print(f"écrit : {fichier}")
+    _dire(arguments, f"écrit : {fichier}")
     return OK
 
 
@@ -445,8 +543,8 @@ def _classeur(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
         print("Aucun classeur n'a été écrit.", file=sys.stderr)
         return INVALIDE
     write_atomic(arguments.sortie, donnees)
-    print(f"écrit : {arguments.sortie}")
-    print(f"Remplissez-le puis : alize-docs valider {arguments.sortie}")
+    _dire(arguments, f"écrit : {arguments.sortie}")
+    _dire(arguments, f"Remplissez-le puis : alize-docs valider {arguments.sortie}")
     return OK
 
 

@@ -9,6 +9,7 @@ could not be written; :class:`UsageError` a developer's misuse of the API.
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -139,6 +140,36 @@ def _with_line(probleme: Probleme, lignes: dict[Chemin, int]) -> Probleme:
     while chemin not in lignes and chemin:
         chemin = chemin[:-1]
     return replace(probleme, ligne=lignes.get(chemin))
+
+
+_RAISONS = {
+    errno.ENOENT: "fichier ou dossier introuvable", errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise", errno.EROFS: "système de fichiers en lecture seule",
+    errno.EDQUOT: "quota disque dépassé", errno.ENAMETOOLONG: "nom trop long",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier", errno.EISDIR: "c'est un dossier",
+    errno.EEXIST: "un fichier de ce nom existe déjà", errno.ENOSPC: "espace disque insuffisant",
+    errno.EFBIG: "taille de fichier limitée par le système", errno.EIO: "erreur d'entrée-sortie du disque",
+    errno.EBUSY: "ressource occupée", errno.ELOOP: "trop de liens symboliques",
+    errno.EMFILE: "trop de fichiers ouverts", errno.ENFILE: "trop de fichiers ouverts",
+    errno.EXDEV: "déplacement impossible entre deux disques",
+    errno.ENOTEMPTY: "le dossier n'est pas vide", errno.ETXTBSY: "fichier en cours d'utilisation",
+    errno.EINVAL: "argument invalide", errno.ENOMEM: "mémoire insuffisante", errno.EAGAIN: "ressource indisponible",
+}
+
+
+def raison_systeme(exc: OSError) -> str:
+    """Return in French why the system refused (never its English ``strerror``).
+
+    >>> raison_systeme(PermissionError(errno.EACCES, "Permission denied"))
+    'permission refusée'
+    >>> raison_systeme(OSError(errno.ENOENT, "No such file or directory"))
+    'fichier ou dossier introuvable'
+    >>> raison_systeme(OSError("no errno"))
+    'erreur du système'
+    """
+    if exc.errno in _RAISONS:
+        return _RAISONS[exc.errno]
+    return f"erreur du système n° {exc.errno}" if exc.errno else "erreur du système"
 
 
 def sort_problems(problemes: Iterable[Probleme]) -> tuple[Probleme, ...]:

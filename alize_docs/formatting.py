@@ -208,6 +208,20 @@ def a(nom: str | NomPropre) -> str:
     return nom.a if isinstance(nom, NomPropre) else _lieu(nom).a
 
 
+def avec_article(nom: str | NomPropre) -> str:
+    """Return *nom* with its article inside a sentence: a commune of the COG takes its own (« Toul », « Le Havre »),
+    any other name is read as an organisation (« la Communauté de communes du Toulinois », « le Pays… »).
+
+    >>> avec_article("Toul"), avec_article("Communauté de communes du Toulinois"), avec_article("Le Havre")
+    ('Toul', 'la Communauté de communes du Toulinois', 'Le Havre')
+    """
+    if isinstance(nom, NomPropre):
+        return nom.avec_article
+    if noms.communes(nom):
+        return noms.communes(nom)[0].avec_article
+    return noms.organisation(nom).avec_article
+
+
 def _lieu(nom: str) -> NomPropre:
     """The place *nom*; outside the COG the name keeps its own spaces (« ALIZÉ®\u00a0Toulinois » stays unbroken)."""
     lieu = noms.lieu(nom)

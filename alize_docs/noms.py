@@ -502,6 +502,25 @@ def _tete(nom: str) -> str:
     return _sans_accents(re.split(r"[\s'’]", nom.strip(), maxsplit=1)[0]).lower()
 
 
+def represente_organisation(nom: str, article: str | None = None) -> str:
+    """« représenté » agreeing with an organisation: the gender and number of its head noun (lexicon), or of the
+    article the input sets; a name without an institution head (« SIDE ») is a company, « la société », feminine.
+
+    >>> represente_organisation("Pays Terres de Lorraine"), represente_organisation("SIDE")
+    ('représenté', 'représentée')
+    >>> represente_organisation("Amis du Toulinois"), represente_organisation("Forges de Basse-Indre")
+    ('représentés', 'représentées')
+    >>> represente_organisation("Communauté de communes du Toulinois"), represente_organisation("Parole", "l'")
+    ('représentée', 'représentée')
+    """
+    cle = (article or "").strip().lower()
+    genre = {"le": "m", "la": "f"}.get(cle) or _TETES.get(_tete(nom.removeprefix("l'").removeprefix("le ")
+                                                                   .removeprefix("la ").removeprefix("les ")))
+    if genre is None:
+        genre = "mp" if cle == "les" else "f"
+    return {"m": "représenté", "f": "représentée", "mp": "représentés", "fp": "représentées"}[genre]
+
+
 def organisation(nom: str, article: str | None = None) -> NomPropre:
     """An organisation's name with the article its head noun takes; *article* ("", "le", "la", "les", "l'") overrides.
 

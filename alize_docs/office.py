@@ -38,7 +38,7 @@ from typing import Any, Literal
 
 from lxml import etree
 
-from .errors import AlizeError
+from .errors import AlizeError, raison_systeme
 
 __all__ = ["LIMITES", "MO", "FichierRefuse", "Genre", "Limites", "PaquetOffice", "ouvrir"]
 
@@ -351,7 +351,7 @@ def _lire_fichier(chemin: Path | str, limites: Limites, genre: Genre | None) -> 
     except IsADirectoryError:
         raise FichierRefuse(chemin, f"c'est un dossier, pas {designation}") from None
     except OSError as exc:
-        raise FichierRefuse(chemin, f"le fichier est illisible ({exc.strerror or 'erreur du système'})") from None
+        raise FichierRefuse(chemin, f"le fichier est illisible ({raison_systeme(exc)})") from None
     return donnees
 
 

@@ -26,7 +26,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from alize_docs.domain.programme import DOCUMENTS_TERRITOIRE, DUREE_ANNEES
-from alize_docs.errors import EcritureError
+from alize_docs.errors import EcritureError, raison_systeme
 from alize_docs.inputs.dossier import Dossier
 
 __all__ = ["OCTETS_MAX", "PREFIXE_TEMPORAIRE", "cle", "document_names", "ecrire_ensemble",
@@ -88,14 +88,6 @@ def document_names(entrees: Dossier, pdf: bool = False) -> list[str]:
     return [f"{n}.docx" for n in noms] + ([f"{n}.pdf" for n in noms] if pdf else [])
 
 
-_RAISONS = {
-    errno.EACCES: "permission refusée", errno.EPERM: "opération non permise",
-    errno.EROFS: "système de fichiers en lecture seule", errno.EDQUOT: "quota disque dépassé",
-    errno.ENAMETOOLONG: "nom trop long", errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-    errno.EISDIR: "c'est un dossier", errno.EEXIST: "un fichier de ce nom existe déjà",
-}
-
-
 def message_ecriture(exc: OSError, chemin: Path | str) -> str:
     """Return the French sentence for a failed write of *chemin* (never the system's English text).
 
@@ -108,8 +100,7 @@ def message_ecriture(exc: OSError, chemin: Path | str) -> str:
         return f"espace disque insuffisant pour écrire {chemin}."
     if exc.errno == errno.EFBIG:
         return f"taille de fichier limitée par le système : {chemin}."
-    raison = _RAISONS.get(exc.errno or 0, f"erreur du système n° {exc.errno}" if exc.errno else "erreur du système")
-    return f"impossible d'écrire {chemin} : {raison}."
+    return f"impossible d'écrire {chemin} : {raison_systeme(exc)}."
 
 
 @contextmanager

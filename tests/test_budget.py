@@ -101,9 +101,11 @@ def test_convention_and_annex_state_the_same_figures(fichiers: dict[str, bytes],
     assert f"la dotation prévisionnelle de la CDC s'élève à cent vingt mille euros ({cdc})" in convention
     assert f"({alize_docs.format_montant(autres)}) de dotations des autres partenaires" in convention
     texte_annexe = "\n".join(p.text for p in annexe.paragraphs)
-    for phrase in ("par année calendaire, soit 9\u202f000 euros", "3\u202f000 euros pour chacune des trois années",
+    for phrase in ("par année de convention (période de douze mois courant à compter de sa signature), soit "
+                   "9\u202f000 euros", "3\u202f000 euros pour chacune des trois années",
                    "700 euros par jour"):
         assert phrase in texte_annexe
-    assert "3\u202f000 euros d'ALIZÉ®\u00a0Toulinois par année calendaire, soit 9\u202f000 euros" in convention
+    assert ("3\u202f000 euros d'ALIZÉ®\u00a0Toulinois par année de convention (période de douze mois courant à "
+            "compter de sa signature), soit 9\u202f000 euros") in convention
     assert "valorisés à hauteur de 700 euros par jour" in convention
     assert "représente 16\u202f% des dotations des autres partenaires" in texte_annexe

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -199,3 +200,127 @@ def test_a_renewal_s_documents_carry_its_period_and_leave_the_first_convention_s
     assert resultat.returncode == 0, resultat.stderr
     assert f"écrit : {tmp_path / 'out' / 'convention-partenariat-toulinois-2013-2016.docx'}" in resultat.stdout
     assert (tmp_path / "out" / "convention-partenariat-toulinois.docx").is_file()
+
+
+# --- no English ever reaches the user --------------------------------------------------------------------------
+
+ANGLAIS = re.compile(r"\b(the|is|are|required|invalid|expected|choose|from|allowed|ignored|ambiguous|could|match|"
+                     r"unexpected|unrecognized|usage|error|value|positional|show|help|message|exit|object|has|no "
+                     r"such|denied|undefined|attribute|Traceback)\b")
+
+
+@pytest.mark.parametrize("arguments", [
+    ["generer"],                                          # required arguments
+    ["generer", "a.yaml", "-o", "x", "--inconnue"],       # unrecognized argument
+    ["generr", "a.yaml"],                                 # invalid choice (with a suggestion)
+    ["lot", "reseau", "-o", "x", "--jobs", "deux"],       # a type conversion
+    ["lot", "reseau", "-o", "x", "--jobs", "0"],
+    ["generer", "a.yaml", "-o"],                          # an option without its value
+    ["generer", "a.yaml", "-o", "x", "-q", "-v"],         # two options that exclude each other
+    ["generer", "a.yaml", "-o", "x", "--pdf=oui"],        # a value given to a flag
+    ["comparer", "2008", "2011", "--date", "2011-02-30"],
+    ["--completion", "fish"],
+    ["valider", "--aide"], ["lot", "--aide"], ["--aide"],
+])
+def test_argparse_speaks_french_whatever_the_mistake(arguments: list[str]) -> None:
+    resultat = run(*arguments)
+    texte = resultat.stdout + resultat.stderr
+    assert resultat.returncode in (0, 2), texte
+    assert texte.strip()
+    assert not ANGLAIS.search(texte.replace("--help", "").replace("alize-docs", "")), texte
+
+
+def test_an_option_mistake_is_said_in_french() -> None:
+    assert "--jobs/-j : « deux » n'est pas un nombre entier positif" in run("lot", "r", "-o", "x", "-j", "deux").stderr
+    assert "-o/--sortie : attend une valeur" in run("generer", "a.yaml", "-o").stderr
+    assert "incompatible avec" in run("generer", "a.yaml", "-o", "x", "-q", "-v").stderr
+
+
+def test_a_system_error_is_said_in_french(tmp_path: Path) -> None:
+    (tmp_path / "fichier").write_text("")
+    resultat = run("generer", TERRITOIRE, "-o", tmp_path / "fichier" / "dessous")
+    assert resultat.returncode == 3
+    assert "un élément du chemin n'est pas un dossier" in resultat.stderr
+    assert not ANGLAIS.search(resultat.stderr), resultat.stderr
+
+
+@pytest.mark.parametrize(("clause", "attendu"), [
+    ("{{ dispositif.nmo }}", "« nmo » n'existe pas"),
+    ("{{ territorie }}", "la variable « territorie » n'existe pas"),
+    ("{{ 1 / 0 }}", "division par zéro"),
+    ("{% for x in [1] %}{{ x }}", "fin de la clause avant"),
+    ("{{ x ]] }}", "inattendu"),
+    ("{% endfo %}", "balise inconnue « endfo »"),
+])
+def test_a_broken_clause_is_explained_in_french(tmp_path: Path, clause: str, attendu: str) -> None:
+    dossier = tmp_path / "clauses" / "partenariat" / "titre"
+    dossier.mkdir(parents=True)
+    (dossier / "2008.txt").write_text(f"id: partenariat/titre\nversion: \"2008\"\ntitre: Titre\n---\n{clause}\n",
+                                      encoding="utf-8")
+    resultat = run("generer", TERRITOIRE, "-o", tmp_path / "out", "--clauses", tmp_path / "clauses")
+    assert resultat.returncode == 3, resultat.stdout + resultat.stderr
+    assert attendu in resultat.stderr
+    assert not ANGLAIS.search(resultat.stderr.replace("dispositif.nmo", "")), resultat.stderr
+
+
+# --- how much a command says -----------------------------------------------------------------------------------
+
+def test_quiet_prints_nothing_on_success_and_the_problems_on_failure(tmp_path: Path,
+                                                                    territoire_data: dict[str, Any],
+                                                                    write_yaml: Callable[..., Path]) -> None:
+    assert run("valider", TERRITOIRE, "-q").stdout == ""
+    resultat = run("generer", TERRITOIRE, "-o", tmp_path / "out", "--quiet")
+    assert resultat.returncode == 0 and resultat.stdout == "" and resultat.stderr == ""
+    assert (tmp_path / "out" / "convention-partenariat-toulinois.docx").is_file()
+    del territoire_data["signature"]
+    mauvais = run("valider", write_yaml(territoire_data), "--silencieux")
+    assert mauvais.returncode == 1 and "[missing] ligne 1, signature : Ce champ est obligatoire." in mauvais.stdout
+
+
+def test_verbose_shows_what_each_document_was_built_from(tmp_path: Path) -> None:
+    resultat = run("generer", TERRITOIRE, "-o", tmp_path / "out", "-v")
+    assert resultat.returncode == 0
+    lignes = resultat.stdout.splitlines()
+    i = lignes.index(f"écrit : {tmp_path / 'out' / 'convention-partenariat-toulinois.docx'}")
+    assert re.fullmatch(r"  modèle 2008, \d+ clauses, données sha256:[0-9a-f]{12}…", lignes[i + 1])
+    normal = run("generer", TERRITOIRE, "-o", tmp_path / "out")
+    assert "modèle 2008" not in normal.stdout
+
+
+def test_a_quiet_batch_prints_only_its_failures(tmp_path: Path) -> None:
+    reseau = tmp_path / "reseau"
+    reseau.mkdir()
+    (reseau / "toulinois.yaml").write_bytes(TERRITOIRE.read_bytes())
+    (reseau / "casse.yaml").write_text("nom: [\n", encoding="utf-8")
+    resultat = run("lot", reseau, "-o", tmp_path / "out", "-q", "-j", "1")
+    assert resultat.returncode == 1
+    assert "casse.yaml" in resultat.stdout and "toulinois.yaml" not in resultat.stdout
+
+
+# --- shell completion ------------------------------------------------------------------------------------------
+
+def _complete(script: Path, *mots: str) -> list[str]:
+    """What bash offers after ``alize-docs MOTS`` (the last word being typed), with the script loaded."""
+    mots_bash = " ".join(f"'{m}'" for m in ("alize-docs", *mots))
+    resultat = subprocess.run(["bash", "-c", f"source {script}; COMP_WORDS=({mots_bash}); "
+                               f"COMP_CWORD={len(mots)}; _shtab_alize_docs; printf '%s\\n' \"${{COMPREPLY[@]}}\""],
+                              capture_output=True, text=True, timeout=60, cwd=script.parent)
+    assert resultat.returncode == 0, resultat.stderr
+    return resultat.stdout.split()
+
+
+def test_bash_completes_commands_options_and_files(tmp_path: Path) -> None:
+    resultat = run("--completion", "bash")
+    assert resultat.returncode == 0
+    assert resultat.stdout.startswith("# Complétion de alize-docs pour bash")
+    script = tmp_path / "alize-docs.bash"
+    script.write_text(resultat.stdout, encoding="utf-8")
+    (tmp_path / "toulinois.yaml").write_text("")
+    (tmp_path / "sortie").mkdir()
+    assert _complete(script, "gen") == ["generer"]
+    assert _complete(script, "ver") == ["verifier-clauses"]
+    assert "--pdf" in _complete(script, "generer", "--p")
+    assert _complete(script, "valider", "toul") == ["toulinois.yaml"]
+    assert "--silencieux" in _complete(script, "lot", "--s")
+    for shell in ("zsh", "tcsh"):
+        assert "generer" in run("--completion", shell).stdout

@@ -68,15 +68,22 @@ def test_articles_come_in_order_as_headings(word: docx.document.Document) -> Non
 
 def test_every_party_is_named(word: docx.document.Document) -> None:
     texte = "\n".join(paragraphs(word))
-    for partie in ["SIDE\u00a0: Monsieur Bernard Weiss, Directeur régional\u202f;",
-                   "Communauté de communes du Toulinois\u00a0: Monsieur Gérard Thomas, Président\u202f;",
-                   "Chambre de commerce et d'industrie de Meurthe-et-Moselle\u00a0: Monsieur Philippe Henry",
+    for partie in ["L'entreprise SIDE, représentée par Monsieur Bernard Weiss, Directeur régional\u202f;",
+                   "La Communauté de communes du Toulinois, représentée par Monsieur Gérard Thomas, Président\u202f;",
+                   "Le Pays Terres de Lorraine, représenté par Madame Sylvie Marchal, Présidente\u202f;",
+                   "La Chambre de commerce et d'industrie de Meurthe-et-Moselle, représentée par Monsieur "
+                   "Philippe Henry",
                    "L'État, représenté par Monsieur Jean-Marc Lefort, Préfet de Meurthe-et-Moselle, désigné",
-                   "Direction régionale Lorraine\u00a0: Madame Hélène Ravier, Directrice régionale",
-                   "Monsieur Paul Garnier, Délégué général",
+                   "agissant au titre du Fonds national d'aménagement et de développement du territoire\u202f;",
+                   "La Caisse des dépôts et consignations, représentée par Madame Hélène Ravier, Directrice régionale "
+                   "Lorraine,",
+                   "(ASTREES), représentant le Comité national de pilotage du programme ALIZÉ®, représentée par "
+                   "Monsieur Paul Garnier, Délégué général,",
                    "Parole d'entreprises, association régie par la loi du 1er juillet 1901, "
-                   "SIRET 390\u00a0174\u00a0258\u00a010008"]:
+                   "SIRET 390\u00a0174\u00a0258\u00a010008, dont le siège est 1 place du Marché, 54200 Toul, "
+                   "représentée par Monsieur Luc Bertin, Président."]:
         assert partie in texte
+    assert "\u00a0: Monsieur" not in texte  # no « Nom : signataire » left from the model's list
 
 
 def test_one_signature_block_per_signing_party(word: docx.document.Document) -> None:
@@ -90,9 +97,9 @@ def test_one_signature_block_per_signing_party(word: docx.document.Document) -> 
         "Pour le Pays Terres de Lorraine": ["Madame Sylvie Marchal", "Présidente"],
         "Pour la Chambre de commerce et d'industrie de Meurthe-et-Moselle": ["Monsieur Philippe Henry", "Président"],
         "Pour l'État": ["Monsieur Jean-Marc Lefort", "Préfet de Meurthe-et-Moselle"],
-        "Pour la Caisse des dépôts et consignations": ["Madame Hélène Ravier", "Directrice régionale"],
+        "Pour la Caisse des dépôts et consignations": ["Madame Hélène Ravier", "Directrice régionale Lorraine"],
         "Pour l'Association Travail Emploi Europe Société (ASTREES)": ["Monsieur Paul Garnier", "Délégué général"],
-        "Pour l'opérateur local, Parole d'entreprises": ["Monsieur Luc Bertin", "Président"],
+        "Pour Parole d'entreprises, opérateur local": ["Monsieur Luc Bertin", "Président"],
     }
     premiere = word.tables[0].cell(0, 0).paragraphs[0]
     assert all(run.bold for run in premiere.runs)
@@ -113,7 +120,8 @@ def test_amounts_in_words_and_figures(word: docx.document.Document) -> None:
     texte = "\n".join(paragraphs(word))
     assert "cent vingt mille euros (120\u202f000\u00a0€)" in texte
     assert "sept cent cinquante mille euros (750\u202f000\u00a0€)" in texte
-    assert "3\u202f000 euros d'ALIZÉ®\u00a0Toulinois par année calendaire, soit 9\u202f000 euros" in texte
+    assert ("3\u202f000 euros d'ALIZÉ®\u00a0Toulinois par année de convention (période de douze mois courant à "
+            "compter de sa signature), soit 9\u202f000 euros") in texte
     assert "valorisés à hauteur de 700 euros par jour" in texte
     assert "fixé par les partenaires à trente (30) sur la durée" in texte
 
@@ -144,7 +152,29 @@ CHANGEMENTS_VOULUS = (
     (r"\bETANT EXPOSE\b", "ÉTANT EXPOSÉ"),
     (r"\bALIZE permet", "ALIZÉ® permet"),  # the program's name keeps its accent and its mark
     # the participle agrees with the Caisse, the function with the person (the example's director is a woman)
-    (r"représenté par son directeur régional", "représentée par sa directrice régionale"),
+    (r"représenté par son directeur régional,", "représentée par Madame Hélène Ravier, Directrice régionale Lorraine,"),
+    # parties identified as a lawyer writes them (README, « Changes to the model's text »)
+    (r"^Vu la lettre d'autorisation de l'opérateur local par la Direction du budget$", "autorisant l'opérateur local"),
+    (r"Collectivités territoriales partenaires", "collectivités territoriales et de leurs groupements partenaires"),
+    (r"Comité national de pilotage du programme ALIZÉ®,$", "Comité national de pilotage du programme ALIZÉ®, "
+                                                           "représentée par"),
+    (r"Fonds Social Européen", "Fonds social européen"),
+    (r"33 Millions", "33 millions"),
+    (r"le nombre de création d'emplois générés", "le nombre de créations d'emplois générées"),
+    (r"^Contexte économique de la région et plus particulièrement.*", "Contexte économique de la région et du "
+                                                                      "territoire"),
+    (r"à minima", "a minima"),
+    (r"sont versés par l'opérateur local sur deux comptes", "sont versés à l'opérateur local, qui les affecte à deux "
+                                                            "comptes"),
+    (r"voir Annexe 1 et 3", "voir Annexes 1 et 3"),
+    (r"\(cahier des charges - Annexe 2\)", "(cahier des charges – Annexe 2)"),
+    (r"Peuvent recevoir des aides, les", "Peuvent recevoir des aides les"),
+    (r"compétences\.\.\.\);", "compétences…) ;"),
+    (r"réunion nationale\);", "réunion nationale) ;"),
+    (r"organisés par ASTREES", "organisées par ASTREES"),
+    (r"comptes-rendus", "comptes rendus"),
+    (r"et la CDC – partenaires nationaux du programme - dans", "et de la CDC, partenaires nationaux du programme, "
+                                                               "dans"),
 )
 
 

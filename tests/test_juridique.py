@@ -99,7 +99,7 @@ def test_annex_3_says_what_survives_termination_liability_and_disputes(
     assert "relatives au suivi et au recouvrement des avances en cours (article 4.4)" in annexe
     assert "survivent à la fin de la présente convention" in annexe
     assert "que les partenaires désignent par avenant à la convention de partenariat" in annexe
-    assert "Il lui transfère alors les soldes des deux comptes" in annexe
+    assert "L'opérateur sortant transfère alors au nouvel opérateur local les soldes des deux comptes" in annexe
     assert "l'opérateur local ne répond pas du défaut de remboursement d'un bénéficiaire" in annexe
     assert "le différend est porté devant la juridiction compétente" in annexe
 
@@ -151,8 +151,9 @@ def test_annex_1_states_how_the_calendar_year_of_article_7_is_read(
     budget = docs["annexe-1"]
     assert "Les années s'entendent par période de douze mois à compter de la date de signature" in budget
     assert ("Note. L'article 7 de la convention fixe la contribution à ASTREES à « 3 000 euros d'ALIZÉ® Toulinois "
-            "par année calendaire, soit 9 000 euros pour la période totale de la convention ». Les partenaires "
-            "l'entendent ainsi : 3 000 euros pour chacune des trois années de la convention") in budget
+            "par année de convention (période de douze mois courant à compter de sa signature), soit 9 000 euros "
+            "pour la période totale de la convention », comptée comme dans le présent budget : 3 000 euros pour "
+            "chacune des trois années de la convention") in budget
     assert "année 1 : du 26 novembre 2010 au 25 novembre 2011" in budget
     assert "année 3 : du 26 novembre 2012 au 25 novembre 2013), soit 9 000 euros au total" in budget
     assert "3 000 euros pour chacune des trois années de la convention de partenariat, comptées par période de " \
@@ -232,7 +233,7 @@ def test_annex_2_states_the_principle_article_4_quotes(
         write_yaml: Callable[..., Path], territoire_data: dict[str, Any], tmp_path: Path) -> None:
     docs = generer(territoire_data, write_yaml, tmp_path)
     citation = "accompagner les bénéficiaires de façon rapide"
-    assert f"« {citation} » (cahier des charges - Annexe 2)" in docs["convention-partenariat"]
+    assert f"« {citation} » (cahier des charges – Annexe 2)" in docs["convention-partenariat"]
     assert "4.3 Accompagner les bénéficiaires de façon rapide" in docs["annexe-2"]
     assert f"ALIZÉ® a pour principe d'{citation}. La rapidité d'exécution des décisions" in docs["annexe-2"]
 

@@ -414,3 +414,45 @@ def test_a_territory_with_more_than_three_years_is_refused_by_tableur(tmp_path: 
     resultat = run_cli("tableur", quatre, "-o", tmp_path / "t.xlsx")
     assert resultat.returncode == 1
     assert "4 années données : le classeur en prévoit trois (la durée d'une convention)." in resultat.stderr
+
+
+def _cooperation_workbook(tmp_path: Path) -> Path:
+    """The cooperation template with its example row, beside a copy of the territory it names."""
+    shutil.copy(TERRITOIRE, tmp_path / TERRITOIRE.name)
+    write_template(tmp_path / "conventions.xlsx")
+    return tmp_path / "conventions.xlsx"
+
+
+def test_valider_checks_every_row_of_a_cooperation_workbook_by_sheet_row_and_column(tmp_path: Path) -> None:
+    chemin = _cooperation_workbook(tmp_path)
+    lu = load_workbook(chemin)
+    feuille = lu["Conventions"]
+    entetes = [c.value for c in feuille[1]]
+    for colonne, cellule in enumerate(feuille[2], 1):  # a second agreement, like the first but for its number
+        feuille.cell(3, colonne, cellule.value)
+    feuille.cell(3, entetes.index("Numéro de la convention") + 1, "TOUL-2011-004")
+    feuille.cell(2, entetes.index("Numéro de la convention") + 1).value = None
+    feuille.cell(3, entetes.index("SIREN") + 1, "12345678")
+    lu.save(chemin)
+    resultat = run_cli("valider", chemin)
+    assert resultat.returncode == 1
+    assert "Conventions, ligne 2, colonne Numéro de la convention : Ce champ est obligatoire." in resultat.stdout
+    assert "Conventions, ligne 3, colonne SIREN" in resultat.stdout
+    assert "2 problèmes" in resultat.stdout  # both rows in one report
+
+
+@pytest.mark.slow
+def test_a_cooperation_workbook_saved_as_ods_by_calc_gives_the_same_agreements(libreoffice: str,
+                                                                               tmp_path: Path) -> None:
+    xlsx = _cooperation_workbook(tmp_path)
+    ods = _calc(libreoffice, xlsx, "ods", tmp_path)
+    shutil.copy(TERRITOIRE, ods.parent / TERRITOIRE.name)
+    assert run_cli("valider", ods).stdout.strip() == f"{ods} : valide."
+    rapports = {}
+    for chemin in (xlsx, ods):
+        rapports[chemin.suffix] = run_batch(chemin, tmp_path / f"out{chemin.suffix}", jobs=1)
+        assert rapports[chemin.suffix].ok, rapports[chemin.suffix].summary()
+    octets = {s: sorted((tmp_path / f"out{s}").rglob("cooperation-*.docx"))[0].read_bytes() for s in (".xlsx", ".ods")}
+    assert octets[".xlsx"] == octets[".ods"]
+    texte = "\n".join(p.text for p in docx.Document(sorted((tmp_path / "out.ods").rglob("*.docx"))[0]).paragraphs)
+    assert "Menuiseries du Toulois" in texte or "MENUISERIES DU TOULOIS" in texte.upper()

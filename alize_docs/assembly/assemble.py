@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel
 
+from alize_docs import noms
 from alize_docs.assembly.context import (
     ContexteTerritoire,
     contexte_cooperation,
@@ -125,14 +127,27 @@ def _joindre(premier: Block, second: SignatureTable) -> SignatureTable:
 
 
 def _ligne_partie(partenaire: Partenaire, role: tuple[Run, ...]) -> Paragraph:
+    """One party as a lawyer identifies it: « L'entreprise SIDE, représentée par Monsieur…, Directeur régional ; »
+    (its identification and the act that empowers its signatory when the input gives them); a part of the State's
+    budget (``represente_par: etat``) « agissant au titre du Fonds national… ; »."""
     signataire = partenaire.signataire
     personne = "" if signataire is None else signataire.nom_complet + (
         f", {signataire.qualite}" if signataire.qualite else "")
+    represente = noms.represente_organisation(partenaire.nom, partenaire.article)
     if not role:
-        return Paragraph("bullet2", (Run(typographie(f"{partenaire.nom} : {personne} ;" if personne
-                                                     else f"{partenaire.nom} ;")),))
+        if partenaire.represente_par == "etat":
+            interieur = re.fullmatch(r"(?:l')?[ÉE]tat\s*\((.+)\)", partenaire.nom.strip(), re.IGNORECASE)
+            titre = noms.organisation(interieur[1]) if interieur else partenaire.denomination
+            return Paragraph("bullet2", (Run(typographie(f"agissant au titre {titre.de} ;")),))
+        nom = partenaire.denomination.avec_article_majuscule
+        if partenaire.categorie == "entreprise" and partenaire.article is None and nom == partenaire.nom:
+            nom = f"L'entreprise {partenaire.nom}"  # as the model's signature blocks say « L'entreprise… »
+        morceaux = [nom, *([partenaire.identification] if partenaire.identification else []),
+                    *([f"{represente} par {personne}"] if personne else []),
+                    *([partenaire.habilitation] if partenaire.habilitation else [])]
+        return Paragraph("bullet2", (Run(typographie(", ".join(morceaux) + " ;")),))
     debut = Run(partenaire.denomination.avec_article_majuscule + ", ")
-    fin = Run(typographie(f", représentée par {personne}," if personne else ","))
+    fin = Run(typographie(f", {represente} par {personne}," if personne else ","))
     return Paragraph("bullet1", (debut, *role, fin))
 
 

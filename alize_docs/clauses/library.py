@@ -262,8 +262,9 @@ class ClauseLibrary:
                 self._conditions[clause.condition] = self._env.compile_expression(clause.condition)
             return self._env.get_template(clause.ref)
         except jinja2.TemplateSyntaxError as exc:
-            raise ClauseError(f"erreur de syntaxe : {exc.message}", clause=clause.id, version=clause.version,
-                              ligne=exc.lineno if exc.name else 1, fichier=clause.chemin) from None
+            raise ClauseError(f"erreur de syntaxe : {_syntax_message(exc.message or '')}", clause=clause.id,
+                              version=clause.version, ligne=exc.lineno if exc.name else 1,
+                              fichier=clause.chemin) from None
 
     @contextmanager
     def _document(self) -> Iterator[_Budget]:
@@ -557,6 +558,7 @@ def _environment(source: Callable[[str], tuple[str, str, Callable[[], bool]]]) -
         date=fr.format_date,
         pourcentage=fr.format_pourcentage,
         de=fr.de,
+        avec_article=fr.avec_article,
         a=fr.a,
         iban=fr.format_iban,
         siret=fr.format_siret,
@@ -579,7 +581,73 @@ def _environment(source: Callable[[str], tuple[str, str, Callable[[], bool]]]) -
     return env
 
 
+_JINJA_EN_FRANCAIS = (  # the messages of jinja2's Undefined, in French
+    (re.compile(r"^'([^']+)' is undefined$"), "la variable « {0} » n'existe pas"),
+    (re.compile(r"^'([^']+) object' has no attribute '([^']+)'$"),
+     "« {1} » n'existe pas (attribut inconnu d'un objet {0})"),
+    (re.compile(r"^([^ ]+) has no attribute '([^']+)'$"), "« {1} » n'existe pas (attribut inconnu d'un objet {0})"),
+    (re.compile(r"^'([^']+) object' has no element (.+)$"), "l'élément {1} n'existe pas (dans {0})"),
+)
+_ERREURS_PYTHON = {
+    ZeroDivisionError: "division par zéro", TypeError: "opération impossible sur ce type de valeur",
+    ValueError: "valeur invalide pour cette opération", KeyError: "clé inconnue", IndexError: "index hors limites",
+    AttributeError: "attribut inconnu", OverflowError: "nombre trop grand", ArithmeticError: "erreur de calcul",
+}
+
+
+_JETONS = {"end of print statement": "}}", "end of statement block": "%}", "name": "un nom",
+           "end of template": "la fin",
+           "end of for loop": "{% endfor %}", "end of if statement": "{% endif %}", "end of macro": "{% endmacro %}",
+           "end of comment": "#}", "end of set block": "{% endset %}"}
+_SYNTAXE_EN_FRANCAIS = (  # jinja2's syntax errors, in French
+    (re.compile(r"^unexpected char '(.+)' at \d+$"), "caractère « {0} » inattendu"),
+    (re.compile(r"^unexpected end of template, expected '(.+?)'\.?$"), "fin de la clause avant « {0} »"),
+    (re.compile(r"^[Uu]nexpected end of template\b.*", re.S), "fin de la clause avant la fermeture d'un bloc"),
+    (re.compile(r"^unexpected '(.+)'$"), "« {0} » inattendu"),
+    (re.compile(r"^expected token '(.+?)', got '(.+?)'$"), "« {1} » trouvé où « {0} » était attendu"),
+    (re.compile(r"^Encountered unknown tag '(.+?)'.*", re.S), "balise inconnue « {0} »"),
+    (re.compile(r"^[Nn]o filter named '(.+?)'.*", re.S), "filtre inconnu « {0} »"),
+    (re.compile(r"^[Nn]o test named '(.+?)'.*", re.S), "test inconnu « {0} »"),
+    (re.compile(r"^tag name expected$"), "nom de balise attendu après « {%} »"),
+    (re.compile(r"^missing end of comment tag$"), "commentaire non fermé (« #} » manquant)"),
+    (re.compile(r"^[Bb]lock '(.+?)' defined twice$"), "bloc « {0} » défini deux fois"),
+)
+
+
+def _syntax_message(message: str) -> str:
+    """Return a jinja2 syntax error's message in French (a reserved name, ours, is French already).
+
+    >>> _syntax_message("unexpected '}'")
+    '« } » inattendu'
+    >>> _syntax_message("Encountered unknown tag 'endfo'. Jinja was looking for the following tags: 'endfor'.")
+    'balise inconnue « endfo »'
+    >>> _syntax_message("expected token 'end of print statement', got 'nom'")
+    '« nom » trouvé où « }} » était attendu'
+    """
+    if message.startswith("nom réservé"):
+        return message
+    for motif, francais in _SYNTAXE_EN_FRANCAIS:
+        if (trouve := motif.match(message)) is not None:
+            return francais.format(*(_JETONS.get(g, g) for g in trouve.groups()))
+    return "syntaxe Jinja invalide à cet endroit"
+
+
+def _undefined_message(message: str) -> str:
+    """Return a jinja2 UndefinedError's message in French.
+
+    >>> _undefined_message("'dict object' has no attribute 'nom_court'")
+    "« nom_court » n'existe pas (attribut inconnu d'un objet dict)"
+    >>> _undefined_message("'territorie' is undefined")
+    "la variable « territorie » n'existe pas"
+    """
+    for motif, francais in _JINJA_EN_FRANCAIS:
+        if (trouve := motif.match(message)) is not None:
+            return francais.format(*trouve.groups())
+    return "variable ou attribut inconnu"
+
+
 def _describe(exc: BaseException) -> str:
+    """Return in French why a clause failed to render (never Python's or Jinja's English message)."""
     if isinstance(exc, _Depassement):
         return f"limite de rendu dépassée : {exc}"
     if isinstance(exc, RecursionError):
@@ -587,10 +655,26 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, MemoryError):
         return "limite de rendu dépassée : mémoire épuisée"
     if isinstance(exc, jinja2.UndefinedError):
-        return f"variable inconnue : {exc.message}"
+        return f"variable inconnue : {_undefined_message(exc.message or '')}"
     if isinstance(exc, jinja2.exceptions.SecurityError):
-        return f"opération interdite dans une clause : {exc}"
-    return f"{type(exc).__name__} : {exc}"
+        return "opération interdite dans une clause (bac à sable)"
+    if _raised_by_us(exc):  # our own filters and hooks speak French already
+        return str(exc)
+    for genre, francais in _ERREURS_PYTHON.items():
+        if isinstance(exc, genre):
+            return f"{francais} ({type(exc).__name__})"
+    return f"erreur de rendu ({type(exc).__name__})"
+
+
+def _raised_by_us(exc: BaseException) -> bool:
+    """Whether *exc* was raised by this package's own code (a filter, a hook), whose messages are French."""
+    tb, dernier = exc.__traceback__, None
+    while tb is not None:
+        dernier, tb = tb, tb.tb_next
+    racine = str(Path(__file__).resolve().parent.parent)
+    if dernier is None or not dernier.tb_frame.f_code.co_filename.endswith(".py"):  # a clause's own code
+        return False
+    return str(Path(dernier.tb_frame.f_code.co_filename).resolve()).startswith(racine)
 
 
 def _template_line(exc: BaseException, clause: Clause) -> int | None:

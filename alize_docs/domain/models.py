@@ -265,6 +265,8 @@ class Partenaire(_Modele):
     represente_par: Literal["etat"] | None = None
     apports: Apports = Apports()
     article: Article | None = None
+    identification: Texte | None = None  # « SAS au capital de 40 000 €, RCS Nancy 390 174 258 » after the name
+    habilitation: Texte | None = None  # « agissant en vertu d'une délibération du conseil communautaire du … »
 
     @property
     def denomination(self) -> noms.NomPropre:

@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from alize_docs.inputs.workbook import Ligne
 
 __all__ = [
-    "CLASSEURS", "FEUILLES", "Champ", "DonneesClasseur", "Feuille", "is_workbook", "read_input",
-    "read_territory_workbook", "territory_workbook", "workbook_items", "write_territory_workbook",
+    "CLASSEURS", "FEUILLES", "Champ", "DonneesClasseur", "Feuille", "is_cooperation_workbook", "is_workbook",
+    "ods_sheets", "read_input", "read_territory_workbook", "territory_workbook", "workbook_items",
+    "write_territory_workbook",
 ]
 
 CLASSEURS = (".xlsx", ".ods")
@@ -206,7 +207,7 @@ class DonneesClasseur(LoadedData):
         return replace(probleme, lieu=self.lieux[chemin], ligne=self.lignes.get(chemin)), rang
 
 
-_FORMULE = object()  # a formula cell saved without its computed value
+FORMULE = _FORMULE = object()  # a formula cell saved without its computed value
 Cellules = dict[int, dict[int, Any]]  # row → column → value (1-based, filled cells only)
 
 
@@ -255,7 +256,7 @@ def _read_sheets(chemin: Path, resultat: LoadedData) -> dict[str, Cellules] | No
     try:
         with ouvrir(chemin) as paquet:
             octets = paquet.octets_surs()
-        return _ods_sheets(octets) if chemin.suffix.lower() == ".ods" else _xlsx_sheets(octets)
+        return ods_sheets(octets) if chemin.suffix.lower() == ".ods" else _xlsx_sheets(octets)
     except FileNotFoundError:
         message = f"Fichier introuvable : {chemin}."
     except FichierRefuse as exc:
@@ -288,7 +289,8 @@ def _xlsx_sheets(octets: bytes) -> dict[str, Cellules]:
     return feuilles
 
 
-def _ods_sheets(octets: bytes) -> dict[str, Cellules]:
+def ods_sheets(octets: bytes) -> dict[str, Cellules]:
+    """Return every sheet of an .ods (already accepted by the safe reader) as its filled cells."""
     from odf import teletype
     from odf.opendocument import load
     from odf.table import Table
@@ -839,21 +841,24 @@ def workbook_items(chemin: Path) -> list[Ligne]:
     cooperation agreements one item per filled row (« conventions.xlsx, ligne 5 »)."""
     from alize_docs.inputs.workbook import Ligne, read_workbook
 
-    if _is_cooperation_workbook(chemin):
+    if is_cooperation_workbook(chemin):
         return list(read_workbook(chemin))
     return [Ligne(str(chemin), read_territory_workbook(chemin), chemin)]
 
 
-def _is_cooperation_workbook(chemin: Path) -> bool:
-    """Whether an .xlsx is a workbook of cooperation agreements (no « Partenaires » sheet; an unreadable file is
-    left to the territory reader, which says why)."""
-    if chemin.suffix.lower() != ".xlsx":
-        return False
+def is_cooperation_workbook(chemin: Path) -> bool:
+    """Whether a workbook (.xlsx or .ods) is one of cooperation agreements (no « Partenaires » sheet; an unreadable
+    file is left to the territory reader, which says why)."""
     from alize_docs.office import ouvrir
 
-    try:  # the sheet names, from xl/workbook.xml alone: no sheet is inflated to tell the two kinds apart
-        with ouvrir(chemin, genre="xlsx") as paquet:
-            noms = {f.get("name") for f in paquet.xml("xl/workbook.xml").iter() if str(f.tag).endswith("}sheet")}
+    try:  # the sheet names alone (xl/workbook.xml, or the tables of content.xml): no sheet is read for it
+        if chemin.suffix.lower() == ".ods":
+            with ouvrir(chemin, genre="ods") as paquet:
+                table = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+                noms = {f.get(f"{table}name") for f in paquet.xml("content.xml").iter(f"{table}table")}
+        else:
+            with ouvrir(chemin, genre="xlsx") as paquet:
+                noms = {f.get("name") for f in paquet.xml("xl/workbook.xml").iter() if str(f.tag).endswith("}sheet")}
     except Exception:  # refused or broken: read_territory_workbook reports it in French
         return False
     return "Partenaires" not in noms

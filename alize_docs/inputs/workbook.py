@@ -270,44 +270,85 @@ def _ouvrir_classeurs(chemin: Path) -> tuple[Any, Any]:
     return valeurs, formules
 
 
+_FORMULE = object()  # a formula cell saved without its computed value
+
+
+def _first_sheet(chemin: Path) -> tuple[str, list[list[Any]], dt.datetime]:
+    """Return the first sheet of a cooperation workbook (.xlsx or .ods): its name, its rows from the header row on
+    (a formula saved without its value is :data:`_FORMULE`), and the workbook's date epoch."""
+    if chemin.suffix.lower() == ".ods":
+        from alize_docs.inputs.classeur import FORMULE, ods_sheets
+
+        with ouvrir(chemin, genre="ods") as paquet:
+            octets = paquet.octets_surs()
+        try:
+            feuilles = ods_sheets(octets)
+        except Exception as exc:  # odfpy's own error on a broken file: in French, with its name
+            raise FichierRefuse(chemin, f"le classeur est illisible ({type(exc).__name__})") from None
+        if not feuilles:
+            raise FichierRefuse(chemin, "le classeur ne contient aucune feuille de calcul")
+        nom, cellules = next(iter(feuilles.items()))
+        if sum(1 for numero in cellules if numero > 1) > LIGNES_MAX:
+            raise FichierRefuse(chemin, f"le classeur compte plus de {LIGNES_MAX} lignes remplies, la limite admise")
+        largeur = max((max(ligne) for ligne in cellules.values() if ligne), default=0)
+        lignes = [[_FORMULE if (v := cellules.get(n, {}).get(c)) is FORMULE else v for c in range(1, largeur + 1)]
+                  for n in range(1, max(cellules, default=0) + 1)]
+        return nom, lignes, dt.datetime(1899, 12, 30)
+    valeurs, formules = _ouvrir_classeurs(chemin)
+    feuille, brute = valeurs.worksheets[0], formules.worksheets[0]
+    lignes = []
+    for rangee, rangee_brute in zip(feuille.iter_rows(values_only=True), brute.iter_rows(values_only=True),
+                                    strict=False):
+        lignes.append([_FORMULE if v is None and isinstance(f, str) and f.startswith("=") else v
+                       for v, f in zip(rangee, rangee_brute, strict=False)])
+    return str(feuille.title), lignes, valeurs.epoch
+
+
 def read_workbook(chemin: Path) -> Iterator[Ligne]:
-    """Yield each filled row of *chemin* as the data of a cooperation file, problems included.
+    """Yield each filled row of *chemin* (.xlsx or .ods) as the data of a cooperation file, problems included;
+    each problem names its sheet, row and column (« Conventions, ligne 5, colonne Dirigeant : nom »).
 
     The file goes through the safe reader first (:func:`alize_docs.office.ouvrir`): a hostile or broken
     workbook, or one of more than :data:`LIGNES_MAX` filled rows, is a :class:`FichierRefuse`."""
-    valeurs, formules = _ouvrir_classeurs(chemin)
-    feuille, brute = valeurs.worksheets[0], formules.worksheets[0]
+    from alize_docs.inputs.classeur import DonneesClasseur
+
+    nom, lignes, epoch = _first_sheet(chemin)
     remplies = 0
-    lignes = feuille.iter_rows(values_only=True)
-    entetes = [str(v).strip() if v is not None else "" for v in next(lignes, [])]
+    entetes = [str(v).strip() if v is not None and v is not _FORMULE else "" for v in (lignes[0] if lignes else [])]
     connues = {e: _PAR_ENTETE[_cle(e)] for e in entetes if _cle(e) in _PAR_ENTETE}  # a French label, or a YAML path
     inconnues = [e for e in entetes if e and e not in connues]
-    for numero, (rangee, rangee_brute) in enumerate(zip(lignes, brute.iter_rows(min_row=2, values_only=True),
-                                                        strict=False), start=2):
+    for numero, rangee in enumerate(lignes[1:], start=2):
         if all(v in (None, "") for v in rangee):
             continue
         remplies += 1
         if remplies > LIGNES_MAX:
             raise FichierRefuse(chemin, f"le classeur compte plus de {LIGNES_MAX} lignes remplies, la limite admise")
         source = f"{chemin.name}, ligne {numero}"
-        resultat = LoadedData(source)
+        resultat = DonneesClasseur(source)
         resultat.problemes += [Probleme("unknown-key", (e,), f"Colonne inconnue « {e} » (voir la feuille « Colonnes » "
-                                                            "du modèle de classeur).", numero) for e in inconnues]
+                                                            "du modèle de classeur).", numero,
+                                        lieu=f"{nom}, ligne 1, colonne {e}") for e in inconnues]
         donnees: dict[str, Any] = {}
-        for entete, valeur, formule in zip(entetes, rangee, rangee_brute, strict=False):
+        for entete, valeur in zip(entetes, rangee, strict=False):
             if entete not in connues:
                 continue
             chemin_yaml = _yaml_path(connues[entete].chemin)
-            if isinstance(formule, str) and formule.startswith("=") and valeur is None:
+            lieu = f"{nom}, ligne {numero}, colonne {entete}"
+            resultat.lieux[chemin_yaml] = lieu
+            resultat.rangs[chemin_yaml] = (0, numero, entetes.index(entete))
+            resultat.lignes[chemin_yaml] = numero
+            if valeur is _FORMULE:
                 resultat.problemes.append(Probleme("type", chemin_yaml, f"La cellule « {entete} » est une formule "
                                                    "enregistrée sans sa valeur calculée : ouvrez le classeur dans "
-                                                   "Excel ou LibreOffice et enregistrez-le.", numero))
+                                                   "Excel ou LibreOffice et enregistrez-le.", numero, lieu=lieu))
                 continue
-            converti = _cell(valeur, connues[entete], valeurs.epoch)
+            converti = _cell(valeur, connues[entete], epoch)
             if converti is not None:
                 _set(donnees, chemin_yaml, converti)
         resultat.data = _lists(donnees)
-        resultat.lignes = {(): numero}
+        resultat.lignes[()] = numero
+        resultat.lieux[()] = f"{nom}, ligne {numero}"
+        resultat.rangs[()] = (0, numero, -1)
         yield Ligne(source, resultat, chemin.parent)
 
 
@@ -346,18 +387,20 @@ def _cell(valeur: Any, colonne: Colonne, epoch: dt.datetime) -> Any:
             return valeur.date().isoformat()
         if isinstance(valeur, dt.date):
             return valeur.isoformat()
-        if isinstance(valeur, int | float) and not isinstance(valeur, bool):
-            return from_excel(valeur, epoch=epoch).date().isoformat()
+        if isinstance(valeur, int | float | Decimal) and not isinstance(valeur, bool):
+            return from_excel(float(valeur), epoch=epoch).date().isoformat()
         return str(valeur).strip()
     if colonne.genre.startswith("identifiant"):
         largeur = 9 if colonne.genre == "identifiant9" else 14
-        if isinstance(valeur, int | float) and not isinstance(valeur, bool):
+        if isinstance(valeur, int | float | Decimal) and not isinstance(valeur, bool) and valeur == int(valeur):
             return str(int(valeur)).zfill(largeur)
         return str(valeur).strip()
     if isinstance(valeur, bool):
         return "true" if valeur else "false"
     if isinstance(valeur, int):
         return str(valeur)
+    if isinstance(valeur, Decimal):  # an .ods cell: the exact number, as typed
+        return format(valeur.normalize(), "f") if valeur == valeur.to_integral_value() else format(valeur, "f")
     if isinstance(valeur, float):
         # Excel stores doubles: drop the binary noise below 1e-9, keep what was typed; more than two
         # decimals then remains an error for an amount, never a silent rounding.

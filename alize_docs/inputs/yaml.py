@@ -17,7 +17,15 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from alize_docs.domain.traduction import translate_validation_error
-from alize_docs.errors import Chemin, CodeRegle, InvalidInput, Probleme, ValidationReport, sort_problems
+from alize_docs.errors import (
+    Chemin,
+    CodeRegle,
+    InvalidInput,
+    Probleme,
+    ValidationReport,
+    raison_systeme,
+    sort_problems,
+)
 
 __all__ = ["PROFONDEUR_MAX", "TAILLE_MAX", "LoadedData", "load_model", "read_yaml"]
 
@@ -129,7 +137,7 @@ def _read_bytes(chemin: str | Path, texte: str | bytes | None, resultat: LoadedD
             resultat.problemes.append(Probleme("file", (), f"{chemin} est un dossier, pas un fichier."))
             return None
         except OSError as exc:
-            resultat.problemes.append(Probleme("file", (), f"Lecture impossible : {exc.strerror}."))
+            resultat.problemes.append(Probleme("file", (), f"Lecture impossible : {raison_systeme(exc)}."))
             return None
     if len(brut) > TAILLE_MAX:
         resultat.problemes.append(Probleme(

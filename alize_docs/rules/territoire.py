@@ -241,11 +241,21 @@ def territory(ctx: Contexte) -> Iterator[Probleme]:
                        "Listez au moins une commune ou intercommunalité du territoire (article 2).")
     departement = ctx.territoire.dispositif.departement
     try:
-        noms.departement(departement)
+        du_prefet = noms.departement(departement)
     except noms.NomInconnu as exc:
         yield Probleme("territory", ("dispositif", "departement"),
                        f"{exc} Indiquez le nom du département tel que l'écrit l'INSEE (« Meurthe-et-Moselle ») "
                        "ou son numéro (« 54 », « 2A »).")
+        return
+    zone = ctx.territoire.dispositif.zone_emploi
+    homonymes = noms.communes(zone)
+    if homonymes and all(c.departement != du_prefet.code for c in homonymes):
+        ou = noms.departement(homonymes[0].departement)
+        yield Probleme("territory", ("dispositif", "departement"),
+                       f"La zone d'emploi {noms.lieu(zone).de} est dans le département {ou.de} ({ou.code}), et la "
+                       f"convention fait signer le Préfet {du_prefet.de} : vérifiez le département (seul le Préfet "
+                       "du département du territoire est compétent pour engager l'État).",
+                       gravite="avertissement")
 
 
 def model(ctx: Contexte) -> Iterator[Probleme]:
