@@ -6,17 +6,20 @@ calls. Pass a :class:`ClauseLibrary` to reuse compiled clauses across many docum
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from alize_docs.assembly.assemble import assemble_convention, assemble_cooperation, assemble_dossier
+from alize_docs.assembly.assemble import assemble_convention, assemble_cooperation, assemble_dossier, input_digest
 from alize_docs.clauses.faits import periodes
 from alize_docs.clauses.library import ClauseLibrary, bundled_path
 from alize_docs.document import AssembledDocument
 from alize_docs.domain.models import Cooperation, Territoire
 from alize_docs.domain.programme import DOCUMENTS, Majorite
-from alize_docs.errors import AlizeError, CommandError, InvalidInput, ValidationReport, sort_problems
+from alize_docs.errors import AlizeError, CommandError, InvalidInput, UsageError, ValidationReport, sort_problems
 from alize_docs.inputs.classeur import read_input
 from alize_docs.inputs.dossier import Dossier, load_cooperation, load_territoire, read_dossier
 from alize_docs.inputs.yaml import LoadedData
@@ -29,6 +32,9 @@ from alize_docs.rules.dossier import DossierValide, exiger_valide, regles_cooper
 from alize_docs.rules.identifiants import identifiants_bruts
 from alize_docs.rules.territoire import validate_territoire
 
+if TYPE_CHECKING:
+    from alize_docs.assembly.avenant import AvenantPrecedent
+
 __all__ = [
     "Dossier",
     "DossierValide",
@@ -37,11 +43,13 @@ __all__ = [
     "document_names",
     "documents_using",
     "generate",
+    "generate_avenant",
     "inspect_file",
     "load_cooperation",
     "load_territoire",
     "pdf_files",
     "pdf_files_batch",
+    "render_avenant",
     "render_convention",
     "render_documents",
     "validate",
@@ -281,3 +289,130 @@ def generate(chemin: str | Path, sortie: str | Path, library: ClauseLibrary | No
     if pdf:
         fichiers |= pdf_files(fichiers)
     return ecrire_ensemble(Path(sortie), fichiers)  # all or nothing: the previous documents stay if it fails
+
+
+# --- avenant (issue 16): an amendment to a signed convention -------------------------------------------------
+
+MANIFESTE_AVENANTS = ".alize-avenants.json"
+"""The output folder's record of the avenants written there, by convention: their numbers follow it."""
+
+
+def _territoire_avenant(source: Territoire | str | Path, library: ClauseLibrary
+                        ) -> tuple[Territoire, LoadedData | None]:
+    """Return a territory checked by the normal validation (:class:`InvalidInput` with its report otherwise),
+    and the data it was read from (for the report's lines) when it is a file."""
+    if isinstance(source, Territoire):
+        rapport = validate(source, library)
+        if not rapport.ok:
+            raise InvalidInput(ValidationReport(rapport.source, sort_problems(rapport.erreurs)))
+        return source, None
+    chemin = Path(source)
+    donnees = read_input(chemin)
+    rapport, valide = check_loaded(donnees, chemin, library)
+    if valide is None:
+        raise InvalidInput(rapport)
+    if valide.cooperation is not None:
+        raise CommandError(f"{chemin.name} est une convention de coopération : un avenant modifie une convention "
+                           "de partenariat (le fichier d'un dispositif)")
+    return valide.territoire, donnees
+
+
+def _nom_base(territoire: Territoire) -> str:
+    """The part of a territory's file names after the document's kind (« toulinois », « toulinois-2013-2016 »)."""
+    return document_names(Dossier(Path("."), territoire))[0].removeprefix("convention-partenariat-").removesuffix(
+        ".docx")
+
+
+def render_avenant(signee: Territoire | str | Path, modifiee: Territoire | str | Path, numero: int = 1,
+                   date: dt.date | None = None, library: ClauseLibrary | None = None,
+                   precedents: Sequence[AvenantPrecedent] = ()) -> dict[str, bytes]:
+    """Return the .docx files of avenant n° *numero* turning the signed convention's input *signee* into
+    *modifiee* (models or files), dated *date* (today by default), by file name: the avenant
+    (``avenant-N-<dispositif>.docx``), each annex it replaces, and the amended convention with tracked changes
+    against the signed one (``convention-consolidee-N-<dispositif>.docx``).
+
+    Both inputs pass the normal validation first; then the avenant's rules (``amendment-term``,
+    ``amendment-date``, ``amendment-empty``). Any problem is an :class:`InvalidInput` and nothing is returned."""
+    from alize_docs.assembly.avenant import analyser_avenant, assemble_avenant, documents_joints
+    from alize_docs.review.avenant import tracked_changes
+
+    library = _library(library)
+    if numero < 1:
+        raise UsageError("le numéro d'un avenant est un entier positif")
+    date = date or dt.date.today()
+    ancien, _ = _territoire_avenant(signee, library)
+    nouveau, donnees = _territoire_avenant(modifiee, library)
+    try:
+        avenant = analyser_avenant(ancien, nouveau, numero, date, library, precedents)
+        if avenant.consolide is not nouveau:  # a withdrawal: its contributions to date stay in the budget
+            rapport = validate(avenant.consolide, library)
+            if not rapport.ok:
+                raise InvalidInput(ValidationReport("avenant", sort_problems(rapport.erreurs)))
+    except InvalidInput as exc:
+        source = str(modifiee) if not isinstance(modifiee, Territoire) else "avenant"
+        rapport = donnees.report(exc.problemes) if donnees is not None else ValidationReport(source, tuple(
+            exc.problemes))
+        raise InvalidInput(rapport) from None
+    base = _nom_base(ancien)
+    document = assemble_avenant(avenant, library)
+    fichiers = {f"avenant-{numero}-{base}.docx": render_docx(document, _template(document))}
+    annexes, convention = documents_joints(avenant, library)
+    for annexe in annexes:
+        fichiers[f"{annexe.kind}-avenant-{numero}-{base}.docx"] = render_docx(annexe, _template(annexe))
+    signee_docx = render_docx(assemble_convention(ancien, library), _template(convention))
+    fichiers[f"convention-consolidee-{numero}-{base}.docx"] = tracked_changes(
+        signee_docx, render_docx(convention, _template(convention)), f"Avenant n° {numero}", date)
+    return fichiers
+
+
+def _manifeste_avenants(sortie: Path) -> list[dict[str, Any]]:
+    chemin = sortie / MANIFESTE_AVENANTS
+    if not chemin.is_file():
+        return []
+    try:
+        contenu = json.loads(chemin.read_text(encoding="utf-8"))
+        avenants = contenu["avenants"]
+        assert isinstance(avenants, list) and all(isinstance(a["numero"], int) for a in avenants)
+    except (OSError, ValueError, KeyError, TypeError, AssertionError):
+        raise CommandError(f"{chemin} est illisible : corrigez-le, ou donnez le numéro de l'avenant (--numero)"
+                           ) from None
+    return avenants
+
+
+def generate_avenant(signee: str | Path, modifiee: str | Path, sortie: str | Path, numero: int | None = None,
+                     date: dt.date | None = None, library: ClauseLibrary | None = None, pdf: bool = False
+                     ) -> list[Path]:
+    """Write avenant n° *numero* (:func:`render_avenant`) into the folder *sortie*, all or nothing, and return the
+    paths written. Without *numero*, the avenant follows the earlier avenants to the same convention that the
+    folder's manifest (:data:`MANIFESTE_AVENANTS`) records, or is n° 1; the same inputs again keep their number.
+    A number the manifest gives to an avenant made from other inputs is a :class:`CommandError`."""
+    from alize_docs.assembly.avenant import AvenantPrecedent
+
+    library = _library(library)
+    sortie = Path(sortie)
+    date = date or dt.date.today()
+    ancien, _ = _territoire_avenant(signee, library)
+    nouveau, _ = _territoire_avenant(modifiee, library)
+    convention = {"dispositif": _nom_base(ancien), "signature": ancien.signature.date.isoformat()}
+    empreintes = {"signee_sha256": input_digest(ancien), "modifiee_sha256": input_digest(nouveau),
+                  "date": date.isoformat()}
+    tous = _manifeste_avenants(sortie)
+    siens = [a for a in tous if a.get("convention") == convention]
+    meme = next((a for a in siens if all(a.get(k) == v for k, v in empreintes.items())), None)
+    if numero is None:
+        numero = meme["numero"] if meme else max((a["numero"] for a in siens), default=0) + 1
+    elif (autre := next((a for a in siens if a["numero"] == numero), None)) is not None and autre is not meme:
+        raise CommandError(f"l'avenant n° {numero} à cette convention existe déjà dans {sortie} (fait à partir "
+                           "d'autres données) : rien n'a été écrit ; donnez un autre numéro")
+    precedents = [AvenantPrecedent(a["numero"], dt.date.fromisoformat(a["date"])) for a in siens
+                  if a["numero"] < numero]
+    fichiers = render_avenant(signee, modifiee, numero, date, library, precedents)
+    if pdf:
+        fichiers |= pdf_files(fichiers)
+    entree = {"numero": numero, "convention": convention, **empreintes, "fichiers": sorted(fichiers)}
+    manifeste = [a for a in tous if not (a.get("convention") == convention and a["numero"] == numero)] + [entree]
+    manifeste.sort(key=lambda a: (str(a.get("convention")), a["numero"]))
+    contenu = json.dumps({"avenants": manifeste}, ensure_ascii=False, indent=1, sort_keys=True).encode()
+    ecrits = ecrire_ensemble(sortie, fichiers | {MANIFESTE_AVENANTS: contenu})
+    return [c for c in ecrits if c.name != MANIFESTE_AVENANTS]
+# --- end avenant
