@@ -19,10 +19,18 @@ from alize_docs.clauses.library import ClauseLibrary, bundled_path
 from alize_docs.document import AssembledDocument
 from alize_docs.domain.models import Cooperation, Territoire
 from alize_docs.domain.programme import DOCUMENTS, Majorite
-from alize_docs.errors import AlizeError, CommandError, InvalidInput, UsageError, ValidationReport, sort_problems
+from alize_docs.errors import (
+    AlizeError,
+    CommandError,
+    InvalidInput,
+    Probleme,
+    UsageError,
+    ValidationReport,
+    sort_problems,
+)
 from alize_docs.inputs.classeur import read_input
 from alize_docs.inputs.dossier import Dossier, load_cooperation, load_territoire, read_dossier
-from alize_docs.inputs.yaml import LoadedData
+from alize_docs.inputs.yaml import LoadedData, load_model
 from alize_docs.office import FichierRefuse
 from alize_docs.output import document_names, ecrire_ensemble, slug, write_atomic
 from alize_docs.render.docx import document_properties, render_bundle, render_docx
@@ -297,24 +305,34 @@ MANIFESTE_AVENANTS = ".alize-avenants.json"
 """The output folder's record of the avenants written there, by convention: their numbers follow it."""
 
 
-def _territoire_avenant(source: Territoire | str | Path, library: ClauseLibrary
+_LETTRE = ("operateur", "autorisation_direction_budget")
+
+
+def _lettre_nouvel_operateur(probleme: Probleme) -> bool:
+    """The rule « dates » on the Direction du budget's letter: for an avenant, the amendment's rules check it
+    against the avenant's date (a new operator's letter comes after the convention's signature)."""
+    return probleme.code == "dates" and probleme.chemin == _LETTRE
+
+
+def _territoire_avenant(source: Territoire | str | Path, library: ClauseLibrary,
+                        tolere: Callable[[Probleme], bool] = lambda p: False
                         ) -> tuple[Territoire, LoadedData | None]:
-    """Return a territory checked by the normal validation (:class:`InvalidInput` with its report otherwise),
-    and the data it was read from (for the report's lines) when it is a file."""
+    """Return a territory checked by the normal validation (:class:`InvalidInput` with its report otherwise;
+    the problems *tolere* accepts left out), and the data it was read from when it is a file."""
     if isinstance(source, Territoire):
-        rapport = validate(source, library)
-        if not rapport.ok:
-            raise InvalidInput(ValidationReport(rapport.source, sort_problems(rapport.erreurs)))
+        erreurs = [p for p in validate(source, library).erreurs if not tolere(p)]
+        if erreurs:
+            raise InvalidInput(ValidationReport("territoire", sort_problems(erreurs)))
         return source, None
     chemin = Path(source)
     donnees = read_input(chemin)
     rapport, valide = check_loaded(donnees, chemin, library)
-    if valide is None:
-        raise InvalidInput(rapport)
-    if valide.cooperation is not None:
+    if any(not tolere(p) for p in rapport.erreurs):
+        raise InvalidInput(ValidationReport(rapport.source, tuple(p for p in rapport.problemes if not tolere(p))))
+    if valide is not None and valide.cooperation is not None:
         raise CommandError(f"{chemin.name} est une convention de coopération : un avenant modifie une convention "
                            "de partenariat (le fichier d'un dispositif)")
-    return valide.territoire, donnees
+    return (valide.territoire if valide is not None else load_model(Territoire, donnees)), donnees
 
 
 def _nom_base(territoire: Territoire) -> str:
@@ -341,13 +359,13 @@ def render_avenant(signee: Territoire | str | Path, modifiee: Territoire | str |
         raise UsageError("le numéro d'un avenant est un entier positif")
     date = date or dt.date.today()
     ancien, _ = _territoire_avenant(signee, library)
-    nouveau, donnees = _territoire_avenant(modifiee, library)
+    nouveau, donnees = _territoire_avenant(modifiee, library, _lettre_nouvel_operateur)
     try:
         avenant = analyser_avenant(ancien, nouveau, numero, date, library, precedents)
         if avenant.consolide is not nouveau:  # a withdrawal: its contributions to date stay in the budget
-            rapport = validate(avenant.consolide, library)
-            if not rapport.ok:
-                raise InvalidInput(ValidationReport("avenant", sort_problems(rapport.erreurs)))
+            erreurs = [p for p in validate(avenant.consolide, library).erreurs if not _lettre_nouvel_operateur(p)]
+            if erreurs:
+                raise InvalidInput(ValidationReport("avenant", sort_problems(erreurs)))
     except InvalidInput as exc:
         source = str(modifiee) if not isinstance(modifiee, Territoire) else "avenant"
         rapport = donnees.report(exc.problemes) if donnees is not None else ValidationReport(source, tuple(
@@ -392,7 +410,7 @@ def generate_avenant(signee: str | Path, modifiee: str | Path, sortie: str | Pat
     sortie = Path(sortie)
     date = date or dt.date.today()
     ancien, _ = _territoire_avenant(signee, library)
-    nouveau, _ = _territoire_avenant(modifiee, library)
+    nouveau, _ = _territoire_avenant(modifiee, library, _lettre_nouvel_operateur)
     convention = {"dispositif": _nom_base(ancien), "signature": ancien.signature.date.isoformat()}
     empreintes = {"signee_sha256": input_digest(ancien), "modifiee_sha256": input_digest(nouveau),
                   "date": date.isoformat()}

@@ -184,6 +184,16 @@ def problemes_avenant(signee: Territoire, modifiee: Territoire, date: dt.date,
             f"L'avenant est daté du {format_date(date)}, hors des trois ans de la convention (du "
             f"{format_date(debut)} au {format_date(fin)}) : la convention a pris fin, il faut la renouveler "
             "(alize-docs renouveler).")))
+    lettre = modifiee.operateur.autorisation_direction_budget
+    if not _meme_operateur(signee.operateur, modifiee.operateur):
+        if lettre > date:
+            problemes.append(Probleme("amendment-date", ("operateur", "autorisation_direction_budget"), (
+                f"La lettre d'autorisation du nouvel opérateur local par la Direction du budget ({format_date(lettre)}"
+                f"), visée par l'avenant, ne peut pas être postérieure à l'avenant ({format_date(date)}).")))
+    elif lettre > signee.signature.date:
+        problemes.append(Probleme("dates", ("operateur", "autorisation_direction_budget"), (
+            f"La lettre d'autorisation de la Direction du budget ({format_date(lettre)}), visée par la convention, "
+            f"ne peut pas être postérieure à sa signature ({format_date(signee.signature.date)}).")))
     for precedent in precedents:
         if precedent.date > date:
             problemes.append(Probleme("amendment-date", ("avenant", "date"), (
