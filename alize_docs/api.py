@@ -316,23 +316,50 @@ def _lettre_nouvel_operateur(probleme: Probleme) -> bool:
 
 def _territoire_avenant(source: Territoire | str | Path, library: ClauseLibrary,
                         tolere: Callable[[Probleme], bool] = lambda p: False
-                        ) -> tuple[Territoire, LoadedData | None]:
-    """Return a territory checked by the normal validation (:class:`InvalidInput` with its report otherwise;
-    the problems *tolere* accepts left out), and the data it was read from when it is a file."""
+                        ) -> tuple[Territoire, LoadedData | None, list[Probleme]]:
+    """Return a territory, the data it was read from when it is a file, and the errors the normal validation
+    finds in it (those *tolere* accepts left out). A file that does not even give a territory (syntax, fields)
+    is an :class:`InvalidInput` at once."""
     if isinstance(source, Territoire):
-        erreurs = [p for p in validate(source, library).erreurs if not tolere(p)]
-        if erreurs:
-            raise InvalidInput(ValidationReport("territoire", sort_problems(erreurs)))
-        return source, None
+        return source, None, [p for p in validate(source, library).erreurs if not tolere(p)]
     chemin = Path(source)
     donnees = read_input(chemin)
     rapport, valide = check_loaded(donnees, chemin, library)
-    if any(not tolere(p) for p in rapport.erreurs):
-        raise InvalidInput(ValidationReport(rapport.source, tuple(p for p in rapport.problemes if not tolere(p))))
     if valide is not None and valide.cooperation is not None:
         raise CommandError(f"{chemin.name} est une convention de coopération : un avenant modifie une convention "
                            "de partenariat (le fichier d'un dispositif)")
-    return (valide.territoire if valide is not None else load_model(Territoire, donnees)), donnees
+    if valide is not None:
+        return valide.territoire, donnees, []
+    try:
+        territoire = load_model(Territoire, donnees)
+    except InvalidInput:
+        raise InvalidInput(rapport) from None
+    return territoire, donnees, [p for p in rapport.erreurs if not tolere(p)]
+
+
+def _entrees_avenant(signee: Territoire | str | Path, modifiee: Territoire | str | Path, date: dt.date,
+                     library: ClauseLibrary, precedents: Sequence[AvenantPrecedent] = ()
+                     ) -> tuple[Territoire, Territoire, Callable[[Sequence[Probleme]], ValidationReport]]:
+    """Return both inputs checked: the signed one by the normal validation, the modified one by it and by the
+    avenant's own rules, every problem in one report (:class:`InvalidInput`); and how to report more."""
+    from alize_docs.assembly.avenant import problemes_avenant
+
+    ancien, _, erreurs = _territoire_avenant(signee, library)
+    if erreurs:
+        raise InvalidInput(ValidationReport(str(signee) if not isinstance(signee, Territoire) else "territoire",
+                                            sort_problems(erreurs)))
+    nouveau, donnees, erreurs = _territoire_avenant(modifiee, library, _lettre_nouvel_operateur)
+    source = str(modifiee) if not isinstance(modifiee, Territoire) else "avenant"
+
+    def rapporter(problemes: Sequence[Probleme]) -> ValidationReport:
+        if donnees is None:
+            return ValidationReport(source, sort_problems(problemes))
+        return ValidationReport(source, sort_problems([*erreurs, *donnees.report(list(problemes)).problemes]))
+
+    propres = problemes_avenant(ancien, nouveau, date, precedents)
+    if erreurs or propres:
+        raise InvalidInput(rapporter([*([] if donnees is not None else erreurs), *propres]))
+    return ancien, nouveau, rapporter
 
 
 def _nom_base(territoire: Territoire) -> str:
@@ -358,8 +385,7 @@ def render_avenant(signee: Territoire | str | Path, modifiee: Territoire | str |
     if numero < 1:
         raise UsageError("le numéro d'un avenant est un entier positif")
     date = date or dt.date.today()
-    ancien, _ = _territoire_avenant(signee, library)
-    nouveau, donnees = _territoire_avenant(modifiee, library, _lettre_nouvel_operateur)
+    ancien, nouveau, rapporter = _entrees_avenant(signee, modifiee, date, library, precedents)
     try:
         avenant = analyser_avenant(ancien, nouveau, numero, date, library, precedents)
         if avenant.consolide is not nouveau:  # a withdrawal: its contributions to date stay in the budget
@@ -367,10 +393,7 @@ def render_avenant(signee: Territoire | str | Path, modifiee: Territoire | str |
             if erreurs:
                 raise InvalidInput(ValidationReport("avenant", sort_problems(erreurs)))
     except InvalidInput as exc:
-        source = str(modifiee) if not isinstance(modifiee, Territoire) else "avenant"
-        rapport = donnees.report(exc.problemes) if donnees is not None else ValidationReport(source, tuple(
-            exc.problemes))
-        raise InvalidInput(rapport) from None
+        raise InvalidInput(rapporter(exc.problemes)) from None
     base = _nom_base(ancien)
     document = assemble_avenant(avenant, library)
     fichiers = {f"avenant-{numero}-{base}.docx": render_docx(document, _template(document))}
@@ -409,8 +432,7 @@ def generate_avenant(signee: str | Path, modifiee: str | Path, sortie: str | Pat
     library = _library(library)
     sortie = Path(sortie)
     date = date or dt.date.today()
-    ancien, _ = _territoire_avenant(signee, library)
-    nouveau, _ = _territoire_avenant(modifiee, library, _lettre_nouvel_operateur)
+    ancien, nouveau, _ = _entrees_avenant(signee, modifiee, date, library)
     convention = {"dispositif": _nom_base(ancien), "signature": ancien.signature.date.isoformat()}
     empreintes = {"signee_sha256": input_digest(ancien), "modifiee_sha256": input_digest(nouveau),
                   "date": date.isoformat()}
