@@ -330,6 +330,15 @@ def _generer(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     return OK
 
 
+def _avenant_refs(library: ClauseLibrary, modele: str) -> tuple[tuple[str, str], ...]:
+    from alize_docs.assembly.avenant import avenant_refs
+
+    try:
+        return avenant_refs(library, modele)
+    except ModelError:  # a model without an avenant (a firm's own, older folder)
+        return ()
+
+
 def _avenant(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     from alize_docs.api import generate_avenant
 
@@ -350,6 +359,8 @@ def _lister(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     usages: dict[tuple[str, str], list[str]] = {}
     for modele in sorted(library.modeles()):
         for ident, version in {r for refs in library.modele(modele).documents.values() for r in refs}:
+            usages.setdefault((ident, version), []).append(modele)
+        for ident, version in set(_avenant_refs(library, modele)):  # avenant: the model's « avenant: » clauses
             usages.setdefault((ident, version), []).append(modele)
     for ident in library.clause_ids():
         versions = library.versions(ident)

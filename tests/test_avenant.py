@@ -390,3 +390,14 @@ def test_the_avenant_as_pdf(convention: Path, modifiee: Callable[..., Path], lib
     assert pdf in ecrits and pdf.read_bytes().startswith(b"%PDF")
     origine = alize_docs.inspect_file(pdf)
     assert origine is not None and origine.document == "avenant"
+
+
+def test_the_command_explains_itself_and_lists_its_clauses(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as aide:
+        main(["avenant", "--help"])
+    texte = capsys.readouterr().out
+    assert aide.value.code == 0 and "utilisation : alize-docs avenant" in texte
+    assert "alize-docs avenant toulinois.yaml toulinois-modifie.yaml -o sortie/" in texte.split("Exemples", 1)[1]
+    assert main(["clauses"]) == 0
+    assert "avenant/article-adhesion  —  Article d'avenant — adhésion d'un partenaire\n    @2008  (2008, 2011)" in (
+        capsys.readouterr().out)

@@ -289,9 +289,8 @@ def _cle(ident: str, blocs: Sequence[Block], precedente: tuple[str, str, str]) -
     for bloc in blocs:
         if not isinstance(bloc, Paragraph):
             continue
-        if bloc.style == "heading1" and (m := re.match(r"ARTICLE\s+(\d+)", bloc.text)):
-            cle = ("article", m[1], "")
-        elif bloc.style == "heading2" and (m := re.match(r"(\d+(?:\.\d+)+)\s", bloc.text)):
+        motif = {"heading1": r"ARTICLE\s+(\d+)", "heading2": r"(\d+(?:\.\d+)+)\s"}.get(bloc.style)
+        if motif and (m := re.match(motif, bloc.text)):
             cle = ("article", m[1], "")
         elif bloc.style == "heading3" and "preambule" in ident and cle[0] != "article":
             cle = ("preambule", "", bloc.text.strip())
