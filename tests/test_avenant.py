@@ -401,3 +401,14 @@ def test_the_command_explains_itself_and_lists_its_clauses(capsys: pytest.Captur
     assert main(["clauses"]) == 0
     assert "avenant/article-adhesion  —  Article d'avenant — adhésion d'un partenaire\n    @2008  (2008, 2011)" in (
         capsys.readouterr().out)
+
+
+def test_a_withdrawal_in_the_last_year_cancels_nothing(convention: Path, modifiee: Callable[..., Path]) -> None:
+    def retirer(data: dict[str, Any]) -> None:
+        del data["partenaires"][4]  # Pays Terres de Lorraine
+    avenant = Lu(render_avenant(TERRITOIRE, modifiee(retirer), date=dt.date(2013, 1, 10))[
+        "avenant-1-toulinois.docx"])
+    assert avenant.apres("ARTICLE 1 : RETRAIT D'UN PARTENAIRE").endswith(
+        "ne lui sont pas restituées. Toutes les années de la convention étant commencées, ses apports demeurent "
+        "tels que l'annexe 1 les prévoit.")
+    assert "ARTICLE 2 : AUTRES DISPOSITIONS" in avenant.paragraphes  # nothing else changes: no annex replaced

@@ -218,19 +218,22 @@ def territoire_consolide(signee: Territoire, modifiee: Territoire, date: dt.date
     """Return the convention as amended: *modifiee*, with each partner who withdraws kept with its contributions
     for the years begun at *date* and none for the later years."""
     ids = {p.id for p in modifiee.partenaires}
+    if all(p.id in ids for p in signee.partenaires):
+        return modifiee
     commencees = _annees_commencees(signee, date)
-    partis = []
+    partenaires = list(modifiee.partenaires)
+    position = 0  # where the signed convention's next partner goes: after the one before it
     for p in signee.partenaires:
         if p.id in ids:
+            position = next(i for i, q in enumerate(partenaires) if q.id == p.id) + 1
             continue
         a = p.apports
-        partis.append(p.model_copy(update={"apports": Apports(
+        partenaires.insert(position, p.model_copy(update={"apports": Apports(
             avances=_garder(a.avances, commencees, Decimal(0)),
             fonctionnement=_garder(a.fonctionnement, commencees, Decimal(0)),
             jours=_garder(a.jours, commencees, 0))}))
-    if not partis:
-        return modifiee
-    return modifiee.model_copy(update={"partenaires": [*modifiee.partenaires, *partis]})
+        position += 1
+    return modifiee.model_copy(update={"partenaires": partenaires})
 
 
 # --- changes ---------------------------------------------------------------------------------------------------
