@@ -6,11 +6,14 @@ calls. Pass a :class:`ClauseLibrary` to reuse compiled clauses across many docum
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from alize_docs.assembly.assemble import assemble_convention, assemble_cooperation, assemble_dossier
+from alize_docs.assembly.assemble import assemble_convention, assemble_cooperation, assemble_dossier, input_digest
 from alize_docs.clauses.faits import periodes
 from alize_docs.clauses.library import ClauseLibrary, bundled_path
 from alize_docs.document import AssembledDocument
@@ -21,13 +24,14 @@ from alize_docs.errors import (
     CommandError,
     InvalidInput,
     Probleme,
+    UsageError,
     ValidationReport,
     raison_systeme,
     sort_problems,
 )
 from alize_docs.inputs.classeur import read_input
 from alize_docs.inputs.dossier import Dossier, load_cooperation, load_territoire, read_dossier
-from alize_docs.inputs.yaml import LoadedData
+from alize_docs.inputs.yaml import LoadedData, load_model
 from alize_docs.office import FichierRefuse
 from alize_docs.output import document_names, ecrire_ensemble, slug, write_atomic
 from alize_docs.render.docx import document_properties, render_bundle, render_docx
@@ -37,6 +41,9 @@ from alize_docs.rules.dossier import DossierValide, exiger_valide, regles_cooper
 from alize_docs.rules.identifiants import identifiants_bruts
 from alize_docs.rules.territoire import validate_territoire
 
+if TYPE_CHECKING:
+    from alize_docs.assembly.avenant import AvenantPrecedent
+
 __all__ = [
     "Dossier",
     "DossierValide",
@@ -45,11 +52,13 @@ __all__ = [
     "document_names",
     "documents_using",
     "generate",
+    "generate_avenant",
     "inspect_file",
     "load_cooperation",
     "load_territoire",
     "pdf_files",
     "pdf_files_batch",
+    "render_avenant",
     "render_convention",
     "render_documents",
     "validate",
@@ -301,3 +310,162 @@ def generate(chemin: str | Path, sortie: str | Path, library: ClauseLibrary | No
     if pdf:
         fichiers |= pdf_files(fichiers)
     return ecrire_ensemble(Path(sortie), fichiers)  # all or nothing: the previous documents stay if it fails
+
+
+# --- avenant (issue 16): an amendment to a signed convention -------------------------------------------------
+
+MANIFESTE_AVENANTS = ".alize-avenants.json"
+"""The output folder's record of the avenants written there, by convention: their numbers follow it."""
+
+
+_LETTRE = ("operateur", "autorisation_direction_budget")
+
+
+def _lettre_nouvel_operateur(probleme: Probleme) -> bool:
+    """The rule « dates » on the Direction du budget's letter: for an avenant, the amendment's rules check it
+    against the avenant's date (a new operator's letter comes after the convention's signature)."""
+    return probleme.code == "dates" and probleme.chemin == _LETTRE
+
+
+def _territoire_avenant(source: Territoire | str | Path, library: ClauseLibrary,
+                        tolere: Callable[[Probleme], bool] = lambda p: False
+                        ) -> tuple[Territoire, LoadedData | None, list[Probleme]]:
+    """Return a territory, the data it was read from when it is a file, and the errors the normal validation
+    finds in it (those *tolere* accepts left out). A file that does not even give a territory (syntax, fields)
+    is an :class:`InvalidInput` at once."""
+    if isinstance(source, Territoire):
+        return source, None, [p for p in validate(source, library).erreurs if not tolere(p)]
+    chemin = Path(source)
+    donnees = read_input(chemin)
+    rapport, valide = check_loaded(donnees, chemin, library)
+    if valide is not None and valide.cooperation is not None:
+        raise CommandError(f"{chemin.name} est une convention de coopération : un avenant modifie une convention "
+                           "de partenariat (le fichier d'un dispositif)")
+    if valide is not None:
+        return valide.territoire, donnees, []
+    try:
+        territoire = load_model(Territoire, donnees)
+    except InvalidInput:
+        raise InvalidInput(rapport) from None
+    return territoire, donnees, [p for p in rapport.erreurs if not tolere(p)]
+
+
+def _entrees_avenant(signee: Territoire | str | Path, modifiee: Territoire | str | Path, date: dt.date,
+                     library: ClauseLibrary, precedents: Sequence[AvenantPrecedent] = ()
+                     ) -> tuple[Territoire, Territoire, Callable[[Sequence[Probleme]], ValidationReport]]:
+    """Return both inputs checked: the signed one by the normal validation, the modified one by it and by the
+    avenant's own rules, every problem in one report (:class:`InvalidInput`); and how to report more."""
+    from alize_docs.assembly.avenant import problemes_avenant
+
+    ancien, _, erreurs = _territoire_avenant(signee, library)
+    if erreurs:
+        raise InvalidInput(ValidationReport(str(signee) if not isinstance(signee, Territoire) else "territoire",
+                                            sort_problems(erreurs)))
+    nouveau, donnees, erreurs = _territoire_avenant(modifiee, library, _lettre_nouvel_operateur)
+    source = str(modifiee) if not isinstance(modifiee, Territoire) else "avenant"
+
+    def rapporter(problemes: Sequence[Probleme]) -> ValidationReport:
+        if donnees is None:
+            return ValidationReport(source, sort_problems(problemes))
+        return ValidationReport(source, sort_problems([*erreurs, *donnees.report(list(problemes)).problemes]))
+
+    propres = problemes_avenant(ancien, nouveau, date, precedents)
+    if erreurs or propres:
+        raise InvalidInput(rapporter([*([] if donnees is not None else erreurs), *propres]))
+    return ancien, nouveau, rapporter
+
+
+def _nom_base(territoire: Territoire) -> str:
+    """The part of a territory's file names after the document's kind (« toulinois », « toulinois-2013-2016 »)."""
+    return document_names(Dossier(Path("."), territoire))[0].removeprefix("convention-partenariat-").removesuffix(
+        ".docx")
+
+
+def render_avenant(signee: Territoire | str | Path, modifiee: Territoire | str | Path, numero: int = 1,
+                   date: dt.date | None = None, library: ClauseLibrary | None = None,
+                   precedents: Sequence[AvenantPrecedent] = ()) -> dict[str, bytes]:
+    """Return the .docx files of avenant n° *numero* turning the signed convention's input *signee* into
+    *modifiee* (models or files), dated *date* (today by default), by file name: the avenant
+    (``avenant-N-<dispositif>.docx``), each annex it replaces, and the amended convention with tracked changes
+    against the signed one (``convention-consolidee-N-<dispositif>.docx``).
+
+    Both inputs pass the normal validation first; then the avenant's rules (``amendment-term``,
+    ``amendment-date``, ``amendment-empty``). Any problem is an :class:`InvalidInput` and nothing is returned."""
+    from alize_docs.assembly.avenant import analyser_avenant, assemble_avenant, documents_joints
+    from alize_docs.review.avenant import tracked_changes
+
+    library = _library(library)
+    if numero < 1:
+        raise UsageError("le numéro d'un avenant est un entier positif")
+    date = date or dt.date.today()
+    ancien, nouveau, rapporter = _entrees_avenant(signee, modifiee, date, library, precedents)
+    try:
+        avenant = analyser_avenant(ancien, nouveau, numero, date, library, precedents)
+        if avenant.consolide is not nouveau:  # a withdrawal: its contributions to date stay in the budget
+            erreurs = [p for p in validate(avenant.consolide, library).erreurs if not _lettre_nouvel_operateur(p)]
+            if erreurs:
+                raise InvalidInput(ValidationReport("avenant", sort_problems(erreurs)))
+    except InvalidInput as exc:
+        raise InvalidInput(rapporter(exc.problemes)) from None
+    base = _nom_base(ancien)
+    document = assemble_avenant(avenant, library)
+    fichiers = {f"avenant-{numero}-{base}.docx": render_docx(document, _template(document))}
+    annexes, convention = documents_joints(avenant, library)
+    for annexe in annexes:
+        fichiers[f"{annexe.kind}-avenant-{numero}-{base}.docx"] = render_docx(annexe, _template(annexe))
+    signee_docx = render_docx(assemble_convention(ancien, library), _template(convention))
+    fichiers[f"convention-consolidee-{numero}-{base}.docx"] = tracked_changes(
+        signee_docx, render_docx(convention, _template(convention)), f"Avenant n° {numero}", date)
+    return fichiers
+
+
+def _manifeste_avenants(sortie: Path) -> list[dict[str, Any]]:
+    chemin = sortie / MANIFESTE_AVENANTS
+    if not chemin.is_file():
+        return []
+    try:
+        contenu = json.loads(chemin.read_text(encoding="utf-8"))
+        avenants = contenu["avenants"]
+        assert isinstance(avenants, list) and all(isinstance(a["numero"], int) for a in avenants)
+    except (OSError, ValueError, KeyError, TypeError, AssertionError):
+        raise CommandError(f"{chemin} est illisible : corrigez-le, ou donnez le numéro de l'avenant (--numero)"
+                           ) from None
+    return avenants
+
+
+def generate_avenant(signee: str | Path, modifiee: str | Path, sortie: str | Path, numero: int | None = None,
+                     date: dt.date | None = None, library: ClauseLibrary | None = None, pdf: bool = False
+                     ) -> list[Path]:
+    """Write avenant n° *numero* (:func:`render_avenant`) into the folder *sortie*, all or nothing, and return the
+    paths written. Without *numero*, the avenant follows the earlier avenants to the same convention that the
+    folder's manifest (:data:`MANIFESTE_AVENANTS`) records, or is n° 1; the same inputs again keep their number.
+    A number the manifest gives to an avenant made from other inputs is a :class:`CommandError`."""
+    from alize_docs.assembly.avenant import AvenantPrecedent
+
+    library = _library(library)
+    sortie = Path(sortie)
+    date = date or dt.date.today()
+    ancien, nouveau, _ = _entrees_avenant(signee, modifiee, date, library)
+    convention = {"dispositif": _nom_base(ancien), "signature": ancien.signature.date.isoformat()}
+    empreintes = {"signee_sha256": input_digest(ancien), "modifiee_sha256": input_digest(nouveau),
+                  "date": date.isoformat()}
+    tous = _manifeste_avenants(sortie)
+    siens = [a for a in tous if a.get("convention") == convention]
+    meme = next((a for a in siens if all(a.get(k) == v for k, v in empreintes.items())), None)
+    if numero is None:
+        numero = meme["numero"] if meme else max((a["numero"] for a in siens), default=0) + 1
+    elif (autre := next((a for a in siens if a["numero"] == numero), None)) is not None and autre is not meme:
+        raise CommandError(f"l'avenant n° {numero} à cette convention existe déjà dans {sortie} (fait à partir "
+                           "d'autres données) : rien n'a été écrit ; donnez un autre numéro")
+    precedents = [AvenantPrecedent(a["numero"], dt.date.fromisoformat(a["date"])) for a in siens
+                  if a["numero"] < numero]
+    fichiers = render_avenant(signee, modifiee, numero, date, library, precedents)
+    if pdf:
+        fichiers |= pdf_files(fichiers)
+    entree = {"numero": numero, "convention": convention, **empreintes, "fichiers": sorted(fichiers)}
+    manifeste = [a for a in tous if not (a.get("convention") == convention and a["numero"] == numero)] + [entree]
+    manifeste.sort(key=lambda a: (str(a.get("convention")), a["numero"]))
+    contenu = json.dumps({"avenants": manifeste}, ensure_ascii=False, indent=1, sort_keys=True).encode()
+    ecrits = ecrire_ensemble(sortie, fichiers | {MANIFESTE_AVENANTS: contenu})
+    return [c for c in ecrits if c.name != MANIFESTE_AVENANTS]
+# --- end avenant

@@ -96,6 +96,8 @@ _EXEMPLES = {
                  "alize-docs comparer signee.docx relue.docx"],
     "lot": ["alize-docs lot reseau/ -o sortie/ --pdf --jobs 2", "alize-docs lot conventions.xlsx -o sortie/"],
     "renouveler": ["alize-docs renouveler toulinois.yaml --date 2013-11-26 -o toulinois-2013.yaml"],
+    "avenant": ["alize-docs avenant toulinois.yaml toulinois-modifie.yaml -o sortie/ --date 2011-12-01",
+                "alize-docs avenant toulinois.yaml toulinois-modifie.yaml -o sortie/ --numero 2 --pdf"],
     "inspecter": ["alize-docs inspecter sortie/convention-partenariat-toulinois.docx",
                   "alize-docs inspecter sortie/ --clause partenariat/signatures@2008"],
 }
@@ -229,6 +231,28 @@ def _parser() -> _Parser:
     classeur.add_argument("-o", "--sortie", metavar="TERRITOIRE.xlsx", type=Path, required=True,
                           help="classeur à écrire")
 
+    # --- avenant (issue 16)
+    avenant = commandes.add_parser(
+        "avenant", epilog=_exemples("avenant"),
+        help="écrit l'avenant qui fait passer une convention signée à un fichier modifié",
+        description="SIGNEE.yaml : le fichier de la convention signée ; MODIFIEE.yaml : le même, modifié (un "
+                    "partenaire qui adhère ou se retire, un apport, l'opérateur local…). Écrit "
+                    "avenant-N-<dispositif>.docx (un article par changement), les annexes qu'il remplace, et "
+                    "convention-consolidee-N-<dispositif>.docx, la convention modifiée en mode révision. Refuse, "
+                    "sans rien écrire, un terme non négociable modifié, une date hors des trois ans de la "
+                    "convention, un fichier modifié invalide ou sans changement.")
+    avenant.add_argument("signee", metavar="SIGNEE.yaml", help="fichier de saisie de la convention signée")
+    avenant.add_argument("modifiee", metavar="MODIFIEE.yaml", help="fichier de saisie modifié")
+    avenant.add_argument("-o", "--sortie", metavar="DOSSIER", required=True, type=Path,
+                         help="dossier où écrire l'avenant (créé au besoin)")
+    avenant.add_argument("--numero", type=_numero, default=None, metavar="N",
+                         help="numéro de l'avenant (par défaut : celui qui suit les avenants du dossier, ou 1)")
+    avenant.add_argument("--date", type=_date, default=None, metavar="AAAA-MM-JJ",
+                         help="date de signature de l'avenant (aujourd'hui par défaut)")
+    avenant.add_argument("--pdf", action="store_true", help="écrit aussi chaque document en PDF (LibreOffice requis)")
+    _clauses_option(avenant)
+    # --- end avenant
+
     inspecter = commandes.add_parser(
         "inspecter", epilog=_exemples("inspecter"),
         help="montre de quoi un document a été fait (modèle, versions des clauses, données)",
@@ -312,6 +336,12 @@ def _entier_positif(texte: str) -> int:
     return int(texte)
 
 
+def _numero(texte: str) -> int:
+    if not texte.isdigit() or int(texte) < 1:
+        raise argparse.ArgumentTypeError(f"numéro d'avenant invalide « {texte} » (un entier positif)")
+    return int(texte)
+
+
 def _clauses_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clauses", metavar="DOSSIER", type=Path, action="append", default=[],
                         help="dossier de clauses prioritaire sur les clauses fournies (répétable)")
@@ -323,7 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         library = ClauseLibrary(_clause_folders(getattr(arguments, "clauses", [])))
         commandes = {"valider": _valider, "generer": _generer, "clauses": _lister, "verifier-clauses": _verifier,
                      "comparer": _comparer, "inspecter": _inspecter, "lot": _lot, "modele-tableur": _tableur,
-                     "renouveler": _renouveler, "tableur": _classeur}
+                     "renouveler": _renouveler, "tableur": _classeur, "avenant": _avenant}
         return commandes[arguments.commande](arguments, library)
     except ClauseError as exc:
         print(f"alize-docs : erreur dans les clauses : {exc}", file=sys.stderr)
@@ -395,10 +425,37 @@ def _generer(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     return OK
 
 
+def _avenant_refs(library: ClauseLibrary, modele: str) -> tuple[tuple[str, str], ...]:
+    from alize_docs.assembly.avenant import avenant_refs
+
+    try:
+        return avenant_refs(library, modele)
+    except ModelError:  # a model without an avenant (a firm's own, older folder)
+        return ()
+
+
+def _avenant(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
+    from alize_docs.api import generate_avenant
+
+    date = arguments.date.date() if arguments.date else None
+    try:
+        chemins = generate_avenant(arguments.signee, arguments.modifiee, arguments.sortie, arguments.numero, date,
+                                   library, pdf=arguments.pdf)
+    except InvalidInput as exc:
+        print(exc.report.text(), file=sys.stderr)
+        print("Aucun document n'a été écrit.", file=sys.stderr)
+        return INVALIDE
+    for chemin in chemins:
+        _dire(arguments, f"écrit : {chemin}")
+    return OK
+
+
 def _lister(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     usages: dict[tuple[str, str], list[str]] = {}
     for modele in sorted(library.modeles()):
         for ident, version in {r for refs in library.modele(modele).documents.values() for r in refs}:
+            usages.setdefault((ident, version), []).append(modele)
+        for ident, version in set(_avenant_refs(library, modele)):  # avenant: the model's « avenant: » clauses
             usages.setdefault((ident, version), []).append(modele)
     for ident in library.clause_ids():
         versions = library.versions(ident)

@@ -28,8 +28,9 @@ __all__ = [
 ]
 
 DocumentKind = Literal["convention-partenariat", "annexe-1-budget", "annexe-2-cahier-des-charges",
-                       "annexe-3-operateur-local", "cooperation", "dossier-signature"]
-"""Every document the library writes (``dossier-signature``: the signing bundle of a territory's four)."""
+                       "annexe-3-operateur-local", "cooperation", "dossier-signature", "avenant"]
+"""Every document the library writes (``dossier-signature``: the signing bundle of a territory's four;
+``avenant``: an amendment to a signed convention)."""
 
 Alignement = Literal["left", "right", "center"]
 GenreLigne = Literal["normal", "group", "subtotal", "total"]
@@ -154,6 +155,9 @@ class AssembledDocument:
     blocks: tuple[Block, ...]
     clauses: tuple[ClauseUse, ...] = field(default_factory=tuple)
     input_sha256: str = ""
+    avenant: tuple[tuple[str, str], ...] = ()
+    """For an avenant and the documents it replaces: what provenance records of it (number, date, the amended
+    convention's input digest), as (key, value) pairs."""
 
     @property
     def text(self) -> str:

@@ -32,6 +32,8 @@ CodeRegle = Literal[
     "duplicate-key",
     # what befalls an item of a batch
     "collision", "worker", "render", "timeout",
+    # an avenant (amendment) to a signed convention
+    "amendment-term", "amendment-date", "amendment-empty",
 ]
 """Every rule code a :class:`Probleme` may carry (the README lists what each means)."""
 

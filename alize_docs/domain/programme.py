@@ -74,6 +74,7 @@ DOCUMENTS: dict[DocumentKind, str] = {
     "annexe-2-cahier-des-charges": "Annexe 2 — Cahier des charges",
     "annexe-3-operateur-local": "Annexe 3 — Convention d'opérateur local",
     "cooperation": "Convention de coopération et développement",
+    "avenant": "Avenant à la convention de partenariat",
 }
 """Each document the library writes, by kind, with its title; the territory's four come first, in order."""
 

@@ -41,6 +41,9 @@ class Provenance:
     donnees_sha256: str
     clauses: tuple[ClauseUse, ...] = ()
     documents: tuple[str, ...] = ()  # the pieces of a signing bundle, in order
+    # --- avenant (issue 16): the amendment's number, date, the amended convention's input digest, its inputs
+    avenant: tuple[tuple[str, str], ...] = ()  # recorded as ``alize:avenant-<key>``
+    # --- end avenant
 
     def properties(self) -> dict[str, str]:
         """Return the provenance as the .docx records it (``alize:…`` keys, in a fixed order)."""
@@ -50,6 +53,7 @@ class Provenance:
             valeurs[f"alize:clause-{i:02d}"] = f"{clause.ref} sha256:{clause.sha256}"
         if self.documents:
             valeurs["alize:documents"] = ", ".join(self.documents)
+        valeurs |= {f"alize:avenant-{cle}": valeur for cle, valeur in self.avenant}  # avenant block
         return valeurs
 
     def pdf_metadata(self) -> dict[str, str]:
@@ -72,14 +76,16 @@ class Provenance:
             ident, _, version = ref.partition("@")
             clauses.append(ClauseUse(ident, version, empreinte))
         documents = tuple(d for d in propres.get("alize:documents", "").split(", ") if d)
+        avenant = tuple((k.removeprefix("alize:avenant-"), v) for k, v in propres.items()  # avenant block
+                        if k.startswith("alize:avenant-"))
         return cls(propres["alize:document"], propres.get("alize:modele", ""), propres.get("alize:outil", ""),
-                   propres.get("alize:donnees-sha256", ""), tuple(clauses), documents)
+                   propres.get("alize:donnees-sha256", ""), tuple(clauses), documents, avenant=avenant)
 
 
 def provenance(document: AssembledDocument, documents: tuple[str, ...] = ()) -> Provenance:
     """Return the provenance of *document* (*documents*: the pieces, for a signing bundle)."""
     return Provenance(document.kind, document.modele, f"alize-docs {__version__}", document.input_sha256,
-                      document.clauses, documents)
+                      document.clauses, documents, avenant=document.avenant)
 
 
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
