@@ -13,7 +13,6 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import docx
@@ -102,18 +101,6 @@ def imprimes(libreoffice: str, tmp_path_factory: pytest.TempPathFactory) -> dict
     assert longueurs["long/convention-partenariat-toulinois"] >= 10, longueurs
     assert longueurs["long/cooperation-toul-2011-003"] >= 5, longueurs
     return imprimes
-
-
-def _signature_blocks(word: WordDocument) -> Iterator[list[str]]:
-    """Each signature block's lines: a cell of a table without a header row, its non-empty paragraphs."""
-    for table in word.tables:
-        if table._tbl.find(f".//{W}tblHeader") is not None:
-            continue
-        for rangee in table.rows:
-            for cellule in rangee.cells:
-                lignes = [p.text for p in cellule.paragraphs if p.text.strip()]
-                if lignes:
-                    yield lignes
 
 
 def _page_of(imprime: Imprime, texte: str, depuis: int = 0) -> int:

@@ -203,7 +203,8 @@ _CHASSE = {c: largeur for largeur, caracteres in _CHASSES.items() for c in carac
 _GRAS = 1.08  # Times Bold is about 8 % wider
 _TAILLE = 9.5  # points: the « Tableau ALIZÉ » style of the templates
 _MARGES = 0.38 + 0.12  # cm: the cell's left and right margins (108 twips each), and a little air
-_COUPURES = re.compile(r"(?<=-)|[ \t\n]+")  # where a line may break: a space, or after a hyphen
+_COUPURES = re.compile(r"[ \t\n]+")  # where a line should break: a space (« gestion-finance » and
+# « Jean-Christophe » may break after their hyphen, but a column should not need it)
 
 
 def text_width(texte: str, gras: bool = False, taille: float = _TAILLE) -> float:
@@ -219,7 +220,7 @@ def text_width(texte: str, gras: bool = False, taille: float = _TAILLE) -> float
 def column_widths(table: Table, largeur_utile: float) -> tuple[float, ...]:
     """Return the width of each column of *table*, in centimetres, adding up to *largeur_utile*.
 
-    Each column needs at least its longest unbreakable word and at most its longest text on one line. When
+    Each column needs at least its longest word and at most its longest text on one line. When
     all texts fit on one line, each column gets its line and the spare width in proportion; otherwise each gets
     its word and the width left goes to the columns that would wrap, in proportion to what they lack — so a
     column of figures keeps its figures on one line and a name is not broken over four.
