@@ -32,8 +32,9 @@ _ATTR = {'"': "&quot;"}
 _OMBRES = {"header": "D9D9D9", "total": "F2F2F2"}
 _TITRES = frozenset({"title", "subtitle", "heading1", "heading2", "heading3"})
 _JUSTIFIES = frozenset({"body", "bullet1", "bullet2"})
-_INSECABLE = re.compile(r"[^ \t\n-]{25,}")
-"""A run no line can break (an IBAN: 33 characters in groups joined by no-break spaces)."""
+_INSECABLE = re.compile(r"\b[A-Z]{2}\d{2}(?:\u00a0[0-9A-Z]{1,4}){3,}|[^ \t\n-]{30,}")
+"""What no line can break and justification would leave gaps around: an IBAN in groups joined by no-break
+spaces (33 characters for a French one), or any run of 30 characters (an address on the web)."""
 
 
 def blocks_xml(blocks: Sequence[Block], ids: dict[str, str], largeur_utile: float) -> str:
