@@ -201,7 +201,7 @@ _CHASSES = {
 }
 _CHASSE = {c: largeur for largeur, caracteres in _CHASSES.items() for c in caracteres}
 _GRAS = 1.08  # Times Bold is about 8 % wider
-_TAILLE = 9.5  # points: the « Tableau ALIZÉ » style of the templates
+_TAILLE = 9.5  # points: the « Tableau ALIZÉ » style of the bundled templates (a user's may have another)
 _MARGES = 0.38 + 0.12  # cm: the cell's left and right margins (108 twips each), and a little air
 _COUPURES = re.compile(r"[ \t\n]+")  # where a line should break: a space (« gestion-finance » and
 # « Jean-Christophe » may break after their hyphen, but a column should not need it)
@@ -217,8 +217,9 @@ def text_width(texte: str, gras: bool = False, taille: float = _TAILLE) -> float
     return milliemes / 1000 * taille / 72 * 2.54 * (_GRAS if gras else 1)
 
 
-def column_widths(table: Table, largeur_utile: float) -> tuple[float, ...]:
-    """Return the width of each column of *table*, in centimetres, adding up to *largeur_utile*.
+def column_widths(table: Table, largeur_utile: float, taille: float = _TAILLE) -> tuple[float, ...]:
+    """Return the width of each column of *table*, in centimetres, adding up to *largeur_utile*, for a font of
+    *taille* points.
 
     Each column needs at least its longest word and at most its longest text on one line. When
     all texts fit on one line, each column gets its line and the spare width in proportion; otherwise each gets
@@ -235,9 +236,9 @@ def column_widths(table: Table, largeur_utile: float) -> tuple[float, ...]:
     plus_long_mot = [0.0] * len(table.header)
     for cellules, gras in lignes:
         for j, cellule in enumerate(cellules):
-            plus_longue[j] = max(plus_longue[j], text_width(cellule.text, gras) + _MARGES)
+            plus_longue[j] = max(plus_longue[j], text_width(cellule.text, gras, taille) + _MARGES)
             mots = [m for m in _COUPURES.split(cellule.text) if m]
-            plus_long_mot[j] = max([plus_long_mot[j], *(text_width(m, gras) + _MARGES for m in mots)])
+            plus_long_mot[j] = max([plus_long_mot[j], *(text_width(m, gras, taille) + _MARGES for m in mots)])
     if sum(plus_longue) <= largeur_utile:
         return tuple(x * largeur_utile / sum(plus_longue) for x in plus_longue)
     if sum(plus_long_mot) >= largeur_utile:

@@ -37,16 +37,18 @@ _INSECABLE = re.compile(r"\b[A-Z]{2}\d{2}(?:\u00a0[0-9A-Z]{1,4}){3,}|[^ \t\n-]{3
 spaces (33 characters for a French one), or any run of 30 characters (an address on the web)."""
 
 
-def blocks_xml(blocks: Sequence[Block], ids: dict[str, str], largeur_utile: float) -> str:
-    """Return the WordprocessingML of *blocks*; *ids* maps our styles to the template's style ids, and
-    *largeur_utile* is the width between the template's margins, in centimetres."""
+def blocks_xml(blocks: Sequence[Block], ids: dict[str, str], largeur_utile: float, taille_tableau: float = 9.5,
+               ) -> str:
+    """Return the WordprocessingML of *blocks*; *ids* maps our styles to the template's style ids,
+    *largeur_utile* is the width between the template's margins, in centimetres, and *taille_tableau* the size of
+    its table style's font, in points."""
     morceaux = []
     gardes = _kept_with_signatures(blocks)
     for i, bloc in enumerate(blocks):
         if isinstance(bloc, SignatureTable):
             morceaux.append(_signature_table_xml(bloc, ids, largeur_utile))
         elif isinstance(bloc, Table):
-            morceaux.append(_table_xml(bloc, ids, largeur_utile))
+            morceaux.append(_table_xml(bloc, ids, largeur_utile, taille_tableau))
         elif isinstance(bloc, TableRef):
             raise RenderError(f"tableau « {bloc.name} » non calculé")
         elif bloc.style == "pagebreak":
@@ -117,8 +119,8 @@ def _signature_table_xml(table: SignatureTable, ids: dict[str, str], largeur_uti
             f'</w:tblGrid>{rangees}</w:tbl><w:p><w:pPr><w:spacing w:after="120"/></w:pPr></w:p>')
 
 
-def _table_xml(table: Table, ids: dict[str, str], largeur_utile: float) -> str:
-    largeurs = [_twips(x) for x in (table.widths or column_widths(table, largeur_utile))]
+def _table_xml(table: Table, ids: dict[str, str], largeur_utile: float, taille: float) -> str:
+    largeurs = [_twips(x) for x in (table.widths or column_widths(table, largeur_utile, taille))]
     lignes = [(table.header, "header"), *((r.cells, r.kind) for r in table.rows)]
     dernier = len(table.rows)
     if dernier <= LIGNES_INSECABLES:
