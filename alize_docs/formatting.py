@@ -36,6 +36,7 @@ __all__ = [
     "format_pourcentage",
     "format_siren",
     "format_siret",
+    "insecables_nombres",
     "montant_en_chiffres_et_lettres",
     "montant_en_lettres",
     "nombre_en_lettres_et_chiffres",
@@ -266,6 +267,35 @@ _TYPO = (  # (trigger, pattern, replacement): the pattern runs only on texts hol
 )
 
 
+# --- numbers, € and %: never broken across lines ------------------------------------------------------------
+
+_MARQUES = "[\ue000\ue001]*"  # the markers around a user's value in a clause text (alize_docs.clauses.markup)
+_GROUPES = re.compile(r"(?<![\d,.\u00a0\u202f])(\d{1,3})((?: \d{3})+)(?![\d\u00a0\u202f])")
+_AVANT_EURO = re.compile(r"(?<=\d)(" + _MARQUES + r")[ \u202f]+(" + _MARQUES + "€)")
+_AVANT_POURCENT = re.compile(r"(?<=\d)(" + _MARQUES + r")[ \u00a0]+(" + _MARQUES + "%)")
+
+
+def insecables_nombres(texte: str) -> str:
+    """Return *texte* with its numbers unbreakable: digit groups joined by narrow no-break spaces, a no-break
+    space before ``€`` and a narrow one before ``%`` — the spaces :func:`format_montant`, :func:`format_nombre` and
+    :func:`format_pourcentage` print, given to numbers typed with ordinary spaces (the model's « 1 057 projets »,
+    a user's « 240 000 € »). A group starts with one to three digits: « en 2009 250 emplois » keeps its space;
+    identifiers already grouped by no-break spaces (SIREN, SIRET, IBAN) are left as they are.
+
+    >>> insecables_nombres("1 057 projets, 240 000 € à 0 %, en 2009 250 emplois")
+    '1\\u202f057 projets, 240\\u202f000\\xa0€ à 0\\u202f%, en 2009 250 emplois'
+    >>> insecables_nombres("1\\u202f200\\u202f000\\xa0€, SIREN 802\\xa0645\\xa0135")
+    '1\\u202f200\\u202f000\\xa0€, SIREN 802\\xa0645\\xa0135'
+    """
+    if any(c.isdigit() for c in texte):
+        texte = _GROUPES.sub(lambda m: m[1] + m[2].replace(" ", NNBSP), texte)
+        if "€" in texte:
+            texte = _AVANT_EURO.sub(r"\1" + NBSP + r"\2", texte)
+        if "%" in texte:
+            texte = _AVANT_POURCENT.sub(r"\1" + NNBSP + r"\2", texte)
+    return texte
+
+
 def typographie(texte: str) -> str:
     """Return *texte* with French no-break spaces: before ``:`` ``;`` ``!`` ``?``, ``%`` after a number, inside « ».
 
@@ -277,6 +307,7 @@ def typographie(texte: str) -> str:
     >>> typographie("«ALIZÉ®» à 20 %, voir http://x.fr")
     '«\\xa0ALIZÉ®\\xa0» à 20\\u202f%, voir http://x.fr'
     """
+    texte = insecables_nombres(texte)
     for declencheurs, motif, remplacement in _TYPO:
         if any(c in texte for c in declencheurs):
             texte = motif.sub(remplacement, texte)

@@ -144,7 +144,8 @@ def test_a_new_partner_company_joins(convention: Path, modifiee: Callable[..., P
     assert "Lorraine Logistique SAS" in annexe.cellules
     # the consolidated convention: the company's line of the parties is a tracked insertion
     consolidee = _lire(convention, "convention-consolidee-1-toulinois.docx")
-    assert "L'entreprise Lorraine Logistique SAS, représentée par Madame Claire Muller, Présidente ;" in consolidee.inseres
+    assert "L'entreprise Lorraine Logistique SAS, représentée par Madame Claire Muller, Présidente ;" \
+        in consolidee.inseres
     assert any("Lorraine Logistique SAS" in s for s in consolidee.inseres)
 
 

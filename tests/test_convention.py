@@ -23,7 +23,7 @@ from .conftest import SEED, TERRITOIRE, set_path
 ARTICLES = [
     "ARTICLE 1\u00a0: OBJET DE LA CONVENTION",
     "ARTICLE 2\u00a0: LE TERRITOIRE",
-    "ARTICLE 3\u00a0: OBJECTIFS DU DISPOSITIF ALIZÉ®\u00a0Toulinois",
+    "ARTICLE 3\u00a0: OBJECTIFS DU DISPOSITIF ALIZÉ®\u00a0TOULINOIS",
     "ARTICLE 4\u00a0: LES MOYENS",
     "ARTICLE 5\u00a0: LE FONCTIONNEMENT",
     "ARTICLE 6\u00a0: CIBLE ET MODALITÉS D'INTERVENTION",
@@ -63,7 +63,7 @@ def test_articles_come_in_order_as_headings(word: docx.document.Document) -> Non
         "5.1 Le comité local de pilotage et d'évaluation", "5.2 Le comité d'agrément", "5.3 L'opérateur local",
         "6.1 La cible", "6.2 Modalités d'intervention"]
     assert paragraphs(word, "Title") == ["CONVENTION DE PARTENARIAT"]
-    assert "RELATIVE À L'ACTION LOCALE INTERENTREPRISES DANS LA ZONE D'EMPLOI de Toul" in paragraphs(word, "Subtitle")
+    assert "RELATIVE À L'ACTION LOCALE INTERENTREPRISES DANS LA ZONE D'EMPLOI DE TOUL" in paragraphs(word, "Subtitle")
 
 
 def test_every_party_is_named(word: docx.document.Document) -> None:

@@ -86,7 +86,7 @@ def test_schedule_adds_up_exactly_and_respects_deferral_and_duration(word: docx.
     assert len(lignes) == 30
     assert sum(montant(ligne[2]) for ligne in lignes) == Decimal(20000)
     assert lignes[0][1:] == ["15 novembre 2011", "666,67\u00a0€", "19\u202f333,33\u00a0€"]
-    assert lignes[-1][1:] == ["15 avril 2014", "666,57\u00a0€", "0\u00a0€"]
+    assert lignes[-1][1:] == ["15 avril 2014", "666,57\u00a0€", "0,00\u00a0€"]  # cents as in the column
     restant = Decimal(20000)
     for ligne in lignes:
         restant -= montant(ligne[2])

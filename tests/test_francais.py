@@ -140,7 +140,7 @@ def test_the_employment_area_and_the_place_in_every_document(territoire_data: di
     set_path(territoire_data, "signature.lieu", "Le Havre")
     set_path(cooperation_data, "signature.lieu", "Les Sables-d'Olonne")
     textes = documents(territoire_data, tmp_path, cooperation_data)
-    titre = "RELATIVE À L'ACTION LOCALE INTERENTREPRISES DANS LA ZONE D'EMPLOI du Havre"
+    titre = "RELATIVE À L'ACTION LOCALE INTERENTREPRISES DANS LA ZONE D'EMPLOI DU HAVRE"
     assert titre in textes["convention-partenariat"]
     assert "mise en place du dispositif ALIZÉ® sur le territoire du Havre." in plat(textes["convention-partenariat"])
     assert "signée au Havre le 26 novembre 2010" in plat(textes["annexe-2"])
@@ -154,7 +154,7 @@ def test_the_employment_area_and_the_place_in_every_document(territoire_data: di
 def test_haguenau_takes_no_elision(territoire: dict[str, Any]) -> None:
     set_path(territoire, "dispositif.zone_emploi", "Haguenau")
     texte = convention(territoire)
-    assert "DANS LA ZONE D'EMPLOI de Haguenau" in texte and "territoire de Haguenau" in texte
+    assert "DANS LA ZONE D'EMPLOI DE HAGUENAU" in texte and "territoire de Haguenau" in texte
 
 
 # --- 3. organisations ------------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ def test_the_2011_model_changes_exactly_what_changed(conventions: dict[str, byte
     assert "Il décide à la majorité des 2/3 des membres présents" in ancien
     assert "Il décide à la majorité des représentants d'entreprise présents" in nouveau
     assert "2/3" not in nouveau
-    assert "Au 31 décembre 2010, ALIZÉ® a permis" in nouveau and "d'accompagner 1 300 projets" in nouveau
+    assert "Au 31 décembre 2010, ALIZÉ® a permis" in nouveau and "d'accompagner 1\u202f300 projets" in nouveau
     assert "La DATAR, partenaire d'origine" in nouveau and "ceux de la DATAR et de la CDC" in nouveau
     communs = [p for p in paragraphs(conventions["2008"]) if p.startswith("Les moyens humains engagés")]
     assert communs and communs[0] in paragraphs(conventions["2011"])

@@ -53,6 +53,8 @@ def _style(document: docx.Document, nom: str, *, taille: float, gras: bool = Fal
     format_ = style.paragraph_format
     format_.space_before, format_.space_after = Pt(avant), Pt(apres)
     format_.keep_with_next = suivant
+    if suivant:  # a heading: kept with its first paragraph, and on one page
+        format_.keep_together = True
     if centre:
         format_.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
@@ -156,8 +158,8 @@ def build(pied: str) -> bytes:
     signature = document.styles.add_style("Signature ALIZÉ", WD_STYLE_TYPE.PARAGRAPH)
     signature.base_style = document.styles["Normal"]
     signature.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    signature.paragraph_format.space_after = Pt(0)
-    signature.paragraph_format.keep_with_next = True
+    signature.paragraph_format.space_after = Pt(0)  # a block is one cell of a row that never splits: no keepNext,
+    # which in a table keeps the row with the next one (a long table of signatures would then move whole)
     tableau = document.styles.add_style("Tableau ALIZÉ", WD_STYLE_TYPE.PARAGRAPH)
     tableau.base_style = document.styles["Normal"]
     tableau.font.size = Pt(9.5)

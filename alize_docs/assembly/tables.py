@@ -1,11 +1,15 @@
 """Computed tables: the budget of Annexe 1 and the repayment schedule, as document tables.
 
 Every figure comes from :mod:`alize_docs.budget` or :mod:`alize_docs.echeancier`; nothing is summed
-here that a rule or a clause could compute differently. A zero is printed as a dash.
+here that a rule or a clause could compute differently. A zero is printed as a dash. In a column, amounts
+show cents on every line or on none; every cell gets the French no-break spaces. :func:`column_widths` gives
+each column the width its content needs, within the template's text width.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,9 +20,10 @@ from alize_docs.domain.budget import CATEGORIES, Annuel, Budget, Contribution
 from alize_docs.domain.echeancier import Echeance
 from alize_docs.domain.models import Cooperation, Partenaire
 from alize_docs.domain.programme import VALORISATION_JOUR
-from alize_docs.formatting import format_date, format_montant, format_nombre
+from alize_docs.formatting import NBSP, format_date, format_montant, format_nombre, format_pourcentage, typographie
 
-__all__ = ["Appui", "tableau_competences", "tableau_echeancier", "tableau_financement", "tableaux_budget"]
+__all__ = ["Appui", "column_widths", "tableau_competences", "tableau_echeancier", "tableau_financement",
+           "tableaux_budget", "text_width"]
 
 @dataclass(frozen=True)
 class Appui:
@@ -79,8 +84,8 @@ def _sum(contributions: Iterable[Contribution], attribut: str) -> Annuel:
 def tableaux_budget(budget: Budget) -> dict[str, Table]:
     """Return the tables of Annexe 1, by the names its clauses place them with ``@tableau``."""
     entete = (Cell("Apporteur"), *(Cell(a) for a in _ANNEES))
-    avances = Table(entete, tuple(_par_categorie(budget, "avances", "Total du fonds d'avances remboursables")))
-    fonctionnement = Table((Cell("Compte de fonctionnement"), *(Cell(a) for a in _ANNEES)), (
+    avances = _tableau(entete, _par_categorie(budget, "avances", "Total du fonds d'avances remboursables"))
+    fonctionnement = _tableau((Cell("Compte de fonctionnement"), *(Cell(a) for a in _ANNEES)), (
         _groupe("Ressources", 5),
         *(_ligne(c.nom, c.fonctionnement) for c in budget.contributions if any(c.fonctionnement)),
         _ligne("Total des ressources", budget.fonctionnement(), "subtotal"),
@@ -88,18 +93,17 @@ def tableaux_budget(budget: Budget) -> dict[str, Table]:
         *(_ligne(libelle, montants) for libelle, montants in budget.depenses if any(montants)),
         _ligne("Total des emplois", budget.emplois_fonctionnement, "total"),
     ))
-    competences = Table((Cell("Entreprise (jours)"), *(Cell(a) for a in _ANNEES)), (
+    competences = _tableau((Cell("Entreprise (jours)"), *(Cell(a) for a in _ANNEES)), (
         *(_ligne(c.nom, c.jours, cellule=_jours) for c in budget.contributions if any(c.jours)),
         _ligne("Total des jours", budget.jours(), "subtotal", _jours),
         _ligne(f"Valorisation à {format_montant(VALORISATION_JOUR)} par jour", budget.valorisation(), "total"),
     ))
-    synthese = Table(
+    synthese = _tableau(
         (Cell("Catégorie"), Cell("Fonds d'avances"), Cell("Fonctionnement"), Cell("Compétences valorisées"),
          Cell("Total")),
-        tuple(_synthese(budget)),
-        widths=(4.0, 2.9, 3.2, 3.1, 2.8),
+        _synthese(budget),
     )
-    annuel = Table((Cell("Poste"), *(Cell(a) for a in _ANNEES)), (
+    annuel = _tableau((Cell("Poste"), *(Cell(a) for a in _ANNEES)), (
         _ligne("Fonds d'avances remboursables", budget.avances()),
         _ligne("Compte de fonctionnement", budget.fonctionnement()),
         _ligne("Compétences valorisées", budget.valorisation()),
@@ -132,8 +136,7 @@ def tableau_echeancier(echeances: Iterable[Echeance]) -> Table:
     lignes = [Row((Cell(str(e.numero), "center"), Cell(format_date(e.date), "right"), Cell(format_montant(e.montant),
                                                                                            "right"),
                    Cell(format_montant(e.capital_restant), "right"))) for e in echeances]
-    return Table((Cell("N°"), Cell("Échéance"), Cell("Montant"), Cell("Capital restant dû")), tuple(lignes),
-                 widths=(1.5, 4.5, 4.0, 5.0))
+    return _tableau((Cell("N°"), Cell("Échéance"), Cell("Montant"), Cell("Capital restant dû")), lignes)
 
 
 def tableau_competences(appuis: Sequence[Appui]) -> Table:
@@ -144,8 +147,8 @@ def tableau_competences(appuis: Sequence[Appui]) -> Table:
                    Cell(format_montant(a.valorisation), "right"))) for a in appuis]
     lignes.append(Row((Cell("Total"), Cell(""), Cell(""), Cell(format_nombre(sum(a.jours for a in appuis)), "right"),
                        Cell(format_montant(sum((a.valorisation for a in appuis), Decimal(0))), "right")), "total"))
-    return Table((Cell("Entreprise partenaire"), Cell("Intervenant"), Cell("Domaine"), Cell("Jours"),
-                  Cell("Valorisation")), tuple(lignes))
+    return _tableau((Cell("Entreprise partenaire"), Cell("Intervenant"), Cell("Domaine"), Cell("Jours"),
+                     Cell("Valorisation")), lignes)
 
 
 def tableau_financement(cooperation: Cooperation) -> Table:
@@ -154,9 +157,92 @@ def tableau_financement(cooperation: Cooperation) -> Table:
     lignes = [Row((Cell(f.financeur), Cell(f.nature), Cell(format_montant(f.montant), "right")))
               for f in projet.autres_financements]
     if avance is not None:
-        lignes.append(Row((Cell("ALIZÉ®"), Cell("avance remboursable à 0 %"), Cell(format_montant(avance.montant),
-                                                                                     "right"))))
+        lignes.append(Row((Cell("ALIZÉ®"), Cell(f"avance remboursable à {format_pourcentage(0)}"),
+                           Cell(format_montant(avance.montant), "right"))))
     total = sum((f.montant for f in projet.autres_financements), Decimal(0)) + (avance.montant if avance else 0)
     lignes.append(Row((Cell("Total"), Cell(f"coût du projet : {format_montant(projet.cout_total)}"),
                        Cell(format_montant(total), "right")), "total"))
-    return Table((Cell("Financeur"), Cell("Nature"), Cell("Montant")), tuple(lignes))
+    return _tableau((Cell("Financeur"), Cell("Nature"), Cell("Montant")), lignes)
+
+
+# --- one table: cents and typography per column ----------------------------------------------------------------
+
+_MONTANT = re.compile(r"\d{1,3}(?:\u202f\d{3})*(?P<centimes>,\d\d)?\xa0€")
+
+
+def _tableau(entete: tuple[Cell, ...], lignes: Iterable[Row]) -> Table:
+    """Return the table of *entete* and *lignes*, every cell with its French no-break spaces and every amount
+    of a column with cents if one amount of that column has cents (« 1 000,00 € » above « 1 000,50 € »)."""
+    rangees = [Row(tuple(Cell(typographie(c.text), c.align) for c in r.cells), r.kind) for r in lignes]
+    avec_centimes = {j for r in rangees for j, c in enumerate(r.cells)
+                     if (m := _MONTANT.fullmatch(c.text)) and m["centimes"]}
+    if avec_centimes:
+        rangees = [Row(tuple(Cell(_centimes(c.text), c.align) if j in avec_centimes else c
+                             for j, c in enumerate(r.cells)), r.kind) for r in rangees]
+    return Table(tuple(Cell(typographie(c.text), c.align) for c in entete), tuple(rangees))
+
+
+def _centimes(texte: str) -> str:
+    """Return a whole amount with its « ,00 »; any other text as it is."""
+    m = _MONTANT.fullmatch(texte)
+    return texte.replace(NBSP + "€", ",00" + NBSP + "€") if m and not m["centimes"] else texte
+
+
+# --- column widths from content ----------------------------------------------------------------------------------
+
+# Advance widths of Times New Roman (Liberation Serif, its metric twin, which LibreOffice uses in its place), in
+# thousandths of an em, read from the font's hmtx table: each string lists the characters of one width. Accented
+# letters take their base letter's width; any other character counts as a wide letter.
+_CHASSES = {
+    180: "'", 200: "|", 250: " ,.\u00a0\u202f", 278: "/:;\\ijlt", 333: "!()-I[]`fr’", 389: "Js",
+    400: "°", 408: '"', 444: "?acez", 469: "^", 480: "{}", 500: "#$*0123456789_bdghknopquvxy«»€–",
+    541: "~", 556: "FPS", 564: "+<=>", 611: "ELTZ", 667: "BCR", 722: "ADGHKNOQUVXYwœ", 760: "®",
+    778: "&m", 889: "M", 921: "@", 944: "W", 1000: "—",
+}
+_CHASSE = {c: largeur for largeur, caracteres in _CHASSES.items() for c in caracteres}
+_GRAS = 1.08  # Times Bold is about 8 % wider
+_TAILLE = 9.5  # points: the « Tableau ALIZÉ » style of the bundled templates (a user's may have another)
+_MARGES = 0.38 + 0.12  # cm: the cell's left and right margins (108 twips each), and a little air
+_COUPURES = re.compile(r"[ \t\n]+")  # where a line should break: a space (« gestion-finance » and
+# « Jean-Christophe » may break after their hyphen, but a column should not need it)
+
+
+def text_width(texte: str, gras: bool = False, taille: float = _TAILLE) -> float:
+    """Return the width of *texte* on one line, in centimetres.
+
+    >>> round(text_width("Intervenant"), 2), round(text_width("Intervenant", gras=True), 2)
+    (1.53, 1.65)
+    """
+    milliemes = sum(_CHASSE.get(unicodedata.normalize("NFD", c)[0], 722) for c in texte)
+    return milliemes / 1000 * taille / 72 * 2.54 * (_GRAS if gras else 1)
+
+
+def column_widths(table: Table, largeur_utile: float, taille: float = _TAILLE) -> tuple[float, ...]:
+    """Return the width of each column of *table*, in centimetres, adding up to *largeur_utile*, for a font of
+    *taille* points.
+
+    Each column needs at least its longest word and at most its longest text on one line. When
+    all texts fit on one line, each column gets its line and the spare width in proportion; otherwise each gets
+    its word and the width left goes to the columns that would wrap, in proportion to what they lack — so a
+    column of figures keeps its figures on one line and a name is not broken over four.
+
+    >>> from alize_docs.document import Cell, Row, Table
+    >>> t = Table((Cell("Nom"), Cell("Montant")), (Row((Cell("Fonderie de la Moselle SAS"), Cell("1 000 €"))),))
+    >>> [round(x, 1) for x in column_widths(t, 16.0)]
+    [11.4, 4.6]
+    """
+    lignes = [(table.header, True), *((r.cells, r.kind in ("subtotal", "total")) for r in table.rows)]
+    plus_longue = [0.0] * len(table.header)
+    plus_long_mot = [0.0] * len(table.header)
+    for cellules, gras in lignes:
+        for j, cellule in enumerate(cellules):
+            plus_longue[j] = max(plus_longue[j], text_width(cellule.text, gras, taille) + _MARGES)
+            mots = [m for m in _COUPURES.split(cellule.text) if m]
+            plus_long_mot[j] = max([plus_long_mot[j], *(text_width(m, gras, taille) + _MARGES for m in mots)])
+    if sum(plus_longue) <= largeur_utile:
+        return tuple(x * largeur_utile / sum(plus_longue) for x in plus_longue)
+    if sum(plus_long_mot) >= largeur_utile:
+        return tuple(x * largeur_utile / sum(plus_long_mot) for x in plus_long_mot)
+    manques = [long - mot for long, mot in zip(plus_longue, plus_long_mot, strict=True)]
+    reste = largeur_utile - sum(plus_long_mot)
+    return tuple(mot + reste * manque / sum(manques) for mot, manque in zip(plus_long_mot, manques, strict=True))

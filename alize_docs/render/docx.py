@@ -189,7 +189,8 @@ def _add_blocks(word: WordDocument, document: AssembledDocument) -> None:
     """Append the document's blocks to the body, written as WordprocessingML and parsed once."""
     corps = word.element.body
     fin = corps.sectPr
-    xml = blocks_xml(document.blocks, style_ids(word), usable_width(word))
+    taille = word.styles[WORD_STYLES["table"]].font.size  # the table style's own, or the document default's
+    xml = blocks_xml(document.blocks, style_ids(word), usable_width(word), taille.pt if taille else 9.5)
     for element in parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>"):
         if fin is not None:
             fin.addprevious(element)

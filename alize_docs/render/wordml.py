@@ -3,13 +3,23 @@
 The body is written here as XML text and parsed once by :mod:`alize_docs.render.docx` (python-docx inserts
 every element with a schema-ordered search: ten times slower on a 30-row schedule). Every user text is
 escaped; nothing here knows where the blocks came from.
+
+Page breaks, as Word and LibreOffice honour them: a heading (``keepNext``, ``keepLines``) and a paragraph ending
+with « : » stay with what follows; « Fait à … » and the lines before a signature table stay with its first row;
+a signature block is one cell of a row that never splits (``cantSplit``), and its lines do not ask to be kept
+with the next row, so a long table of signatures breaks between blocks; a computed table of up to
+:data:`LIGNES_INSECABLES` rows stays on one page, a longer one repeats its header row (``tblHeader``) on each
+page and never leaves its header, first or last row alone. A paragraph holding a long unbreakable run (an IBAN
+in groups joined by no-break spaces) is aligned left, not justified into gaps.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
+from alize_docs.assembly.tables import column_widths
 from alize_docs.document import Block, Paragraph, Run, SignatureTable, Table, TableRef
 from alize_docs.errors import RenderError
 
@@ -20,24 +30,35 @@ LIGNES_INSECABLES = 25
 
 _ATTR = {'"': "&quot;"}
 _OMBRES = {"header": "D9D9D9", "total": "F2F2F2"}
+_TITRES = frozenset({"title", "subtitle", "heading1", "heading2", "heading3"})
+_JUSTIFIES = frozenset({"body", "bullet1", "bullet2"})
+_INSECABLE = re.compile(r"\b[A-Z]{2}\d{2}(?:\u00a0[0-9A-Z]{1,4}){3,}|[^ \t\n-]{30,}")
+"""What no line can break and justification would leave gaps around: an IBAN in groups joined by no-break
+spaces (33 characters for a French one), or any run of 30 characters (an address on the web)."""
 
 
-def blocks_xml(blocks: Sequence[Block], ids: dict[str, str], largeur_utile: float) -> str:
-    """Return the WordprocessingML of *blocks*; *ids* maps our styles to the template's style ids, and
-    *largeur_utile* is the width between the template's margins, in centimetres."""
+def blocks_xml(blocks: Sequence[Block], ids: dict[str, str], largeur_utile: float, taille_tableau: float = 9.5,
+               ) -> str:
+    """Return the WordprocessingML of *blocks*; *ids* maps our styles to the template's style ids,
+    *largeur_utile* is the width between the template's margins, in centimetres, and *taille_tableau* the size of
+    its table style's font, in points."""
     morceaux = []
     gardes = _kept_with_signatures(blocks)
     for i, bloc in enumerate(blocks):
         if isinstance(bloc, SignatureTable):
             morceaux.append(_signature_table_xml(bloc, ids, largeur_utile))
         elif isinstance(bloc, Table):
-            morceaux.append(_table_xml(bloc, ids, largeur_utile))
+            morceaux.append(_table_xml(bloc, ids, largeur_utile, taille_tableau))
         elif isinstance(bloc, TableRef):
             raise RenderError(f"tableau « {bloc.name} » non calculé")
         elif bloc.style == "pagebreak":
             morceaux.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
         else:
-            morceaux.append(paragraph_xml(ids[bloc.style], bloc.runs, garder=i in gardes))
+            texte = bloc.text
+            garder = i in gardes or bloc.style in _TITRES or texte.rstrip().endswith(":")
+            jc = "left" if bloc.style in _JUSTIFIES and _INSECABLE.search(texte) else ""
+            morceaux.append(paragraph_xml(ids[bloc.style], bloc.runs, jc=jc, garder=garder,
+                                          lignes=bloc.style in _TITRES))
     return "".join(morceaux)
 
 
@@ -56,11 +77,13 @@ def _kept_with_signatures(blocks: Sequence[Block]) -> set[int]:
     return gardes
 
 
-def paragraph_xml(style_id: str, runs: Sequence[Run], gras: bool = False, jc: str = "", garder: bool = False,
-                  ) -> str:
+def paragraph_xml(style_id: str, runs: Sequence[Run], gras: bool = False, jc: str = "", garder: bool | None = False,
+                  lignes: bool = False) -> str:
     """Return one paragraph of *style_id* holding *runs* (bold if *gras*, aligned by *jc*, kept with the next
-    one if *garder*)."""
-    proprietes = (f'<w:pStyle w:val="{escape(style_id, _ATTR)}"/>' + ("<w:keepNext/>" if garder else "")
+    one if *garder*, not kept with it whatever its style says if *garder* is None, its lines kept together if
+    *lignes*)."""
+    garde = {True: "<w:keepNext/>", None: '<w:keepNext w:val="0"/>', False: ""}[garder]
+    proprietes = (f'<w:pStyle w:val="{escape(style_id, _ATTR)}"/>' + garde + ("<w:keepLines/>" if lignes else "")
                   + (f'<w:jc w:val="{jc}"/>' if jc else ""))
     return f"<w:p><w:pPr>{proprietes}</w:pPr>{''.join(_run_xml(r, gras) for r in runs)}</w:p>"
 
@@ -81,7 +104,10 @@ def _signature_table_xml(table: SignatureTable, ids: dict[str, str], largeur_uti
     largeur = _twips(largeur_utile / 2)
     cellules = []
     for bloc in table.blocks:
-        paragraphes = [paragraph_xml(ids["signature"], ligne, gras=n == 0) for n, ligne in enumerate(bloc.lines)]
+        # the row does not split; a line kept with the next would keep the row with the next row, and a table
+        # of many blocks would move whole to the next page, leaving « Fait à … » alone
+        paragraphes = [paragraph_xml(ids["signature"], ligne, gras=n == 0, garder=None)
+                       for n, ligne in enumerate(bloc.lines)]
         paragraphes += ["<w:p/>"] * 4  # room for the signature
         cellules.append(f'<w:tc><w:tcPr><w:tcW w:w="{largeur}" w:type="dxa"/></w:tcPr>{"".join(paragraphes)}</w:tc>')
     if len(cellules) % 2:
@@ -93,10 +119,15 @@ def _signature_table_xml(table: SignatureTable, ids: dict[str, str], largeur_uti
             f'</w:tblGrid>{rangees}</w:tbl><w:p><w:pPr><w:spacing w:after="120"/></w:pPr></w:p>')
 
 
-def _table_xml(table: Table, ids: dict[str, str], largeur_utile: float) -> str:
-    largeurs = [_twips(x) for x in (table.widths or _default_widths(len(table.header), largeur_utile))]
+def _table_xml(table: Table, ids: dict[str, str], largeur_utile: float, taille: float) -> str:
+    largeurs = [_twips(x) for x in (table.widths or column_widths(table, largeur_utile, taille))]
     lignes = [(table.header, "header"), *((r.cells, r.kind) for r in table.rows)]
-    insecable = len(table.rows) <= LIGNES_INSECABLES
+    dernier = len(table.rows)
+    if dernier <= LIGNES_INSECABLES:
+        gardes = set(range(dernier))  # every row with the next: the table on one page
+    else:
+        gardes = {0, 1, dernier - 1}  # the header with the first row, the first with the second, the last two
+        gardes |= {n for n, r in enumerate(table.rows, start=1) if r.kind == "group"}  # a group with its first row
     rangees = []
     for numero, (cellules, genre) in enumerate(lignes):
         en_tete = "<w:tblHeader/>" if genre == "header" else ""
@@ -105,7 +136,7 @@ def _table_xml(table: Table, ids: dict[str, str], largeur_utile: float) -> str:
             ombre = (f'<w:shd w:val="clear" w:color="auto" w:fill="{_OMBRES[genre]}"/>' if genre in _OMBRES else "")
             run = Run(contenu.text, bold=genre in ("header", "subtotal", "total"), italic=genre == "group")
             paragraphe = paragraph_xml(ids["table"], (run,), jc="center" if genre == "header" else contenu.align,
-                                        garder=insecable and numero < len(table.rows))
+                                        garder=numero in gardes)
             morceaux.append(f'<w:tc><w:tcPr><w:tcW w:w="{largeur}" w:type="dxa"/>{ombre}</w:tcPr>{paragraphe}</w:tc>')
         rangees.append(f"<w:tr><w:trPr><w:cantSplit/>{en_tete}</w:trPr>{''.join(morceaux)}</w:tr>")
     grille = "".join(f'<w:gridCol w:w="{largeur}"/>' for largeur in largeurs)
@@ -113,8 +144,3 @@ def _table_xml(table: Table, ids: dict[str, str], largeur_utile: float) -> str:
             f'<w:jc w:val="center"/><w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0"/></w:tblPr>'
             f"<w:tblGrid>{grille}</w:tblGrid>{''.join(rangees)}</w:tbl><w:p/>")
 
-
-def _default_widths(colonnes: int, largeur_utile: float) -> tuple[float, ...]:
-    """Give the first (label) column a third of the width or more, the others share the rest."""
-    premiere = max(largeur_utile / colonnes, largeur_utile * 0.34)
-    return (premiere, *([(largeur_utile - premiere) / (colonnes - 1)] * (colonnes - 1)))
