@@ -59,7 +59,7 @@ def jours_feries(annee: int) -> frozenset[dt.date]:
     """
     from holidays.countries.france import France  # a fifth of a second to import: only when a date is asked for
 
-    return frozenset(France(years=annee))
+    return frozenset(France(years=annee))  # type: ignore[no-untyped-call]
 
 
 def jour_ouvre(date: dt.date) -> dt.date:

@@ -16,8 +16,8 @@ from typing import Literal, get_args
 from alize_docs.document import DocumentKind
 
 __all__ = ["AVANCE_DIFFERE_MAX_MOIS", "AVANCE_DUREE_MAX_MOIS", "CONTRIBUTION_ASTREES_ANNUELLE", "DOCUMENTS",
-           "DUREE_ANNEES", "MAJORITES", "PLAFOND_CDC", "PME", "VALORISATION_JOUR", "DocumentKind", "Majorite",
-           "PeriodeSignature", "Pme", "REGLEMENTS_DE_MINIMIS", "ReglementDeMinimis", "reglement_de_minimis"]
+           "DUREE_ANNEES", "MAJORITES", "PLAFOND_CDC", "PME", "REGLEMENTS_DE_MINIMIS", "VALORISATION_JOUR",
+           "DocumentKind", "Majorite", "PeriodeSignature", "Pme", "ReglementDeMinimis", "reglement_de_minimis"]
 
 _TERMES = tomllib.loads(resources.files(__package__).joinpath("programme.toml").read_text(encoding="utf-8"))
 
