@@ -400,3 +400,13 @@ def test_title_keeps_et_off_a_line_end_and_the_signing_line_has_no_commas(
     t = texte(fixture_doc)
     assert "La présente convention est signée et paraphée à chaque page par :" in t
     assert "signée, et paraphée" not in t
+
+
+def test_one_woman_intervenant_is_the_intervenante(tmp_path: Path) -> None:
+    c = fixture_data()
+    c["appui_competences"] = c["appui_competences"][1:]  # Madame Nadia Colin, of the Fonderie
+    t = texte(genere(tmp_path, c))
+    assert ("L'intervenante apporte son expertise à la dirigeante du bénéficiaire, qui reste seule responsable de ses "
+            "choix et de la mise en œuvre du projet : elle ne fait pas à sa place") in t
+    assert "accueillir l'intervenante de l'entreprise partenaire ;" in t
+    assert "il n'engage la responsabilité de l'intervenante et de l'entreprise partenaire" in t
