@@ -40,6 +40,7 @@ __all__ = [
     "montant_en_chiffres_et_lettres",
     "montant_en_lettres",
     "nombre_en_lettres_et_chiffres",
+    "ordinal_en_lettres",
     "parse_date",
     "parse_montant",
     "typographie",
@@ -97,17 +98,34 @@ def format_montant(montant: Decimal) -> str:
     return format_decimal(valeur, format=motif, locale=_FR) + NBSP + "€"
 
 
-def entier_en_lettres(nombre: int) -> str:
-    """Return a whole number in French words, traditional spelling as in contracts.
+def entier_en_lettres(nombre: int, *, feminin: bool = False) -> str:
+    """Return a whole number in French words, traditional spelling as in contracts; *feminin* before a feminine
+    noun (« vingt et une échéances »).
 
     >>> entier_en_lettres(80), entier_en_lettres(81), entier_en_lettres(200000)
     ('quatre-vingts', 'quatre-vingt-un', 'deux cent mille')
     >>> entier_en_lettres(21), entier_en_lettres(0)
     ('vingt et un', 'zéro')
+    >>> entier_en_lettres(21, feminin=True), entier_en_lettres(1, feminin=True), entier_en_lettres(30, feminin=True)
+    ('vingt et une', 'une', 'trente')
     """
     if isinstance(nombre, bool) or not isinstance(nombre, int) or nombre < 0:
         raise ValueError(f"un entier positif ou nul est attendu, pas {nombre!r}")
-    return str(num2words(nombre, lang="fr"))
+    mots = str(num2words(nombre, lang="fr"))
+    return mots[:-2] + "une" if feminin and re.search(r"(^|[ -])un$", mots) else mots
+
+
+def ordinal_en_lettres(nombre: int, *, feminin: bool = False) -> str:
+    """Return the ordinal of a whole number in French words (« la trentième échéance »).
+
+    >>> ordinal_en_lettres(30), ordinal_en_lettres(21), ordinal_en_lettres(1, feminin=True)
+    ('trentième', 'vingt et unième', 'première')
+    """
+    if isinstance(nombre, bool) or not isinstance(nombre, int) or nombre < 1:
+        raise ValueError(f"un entier positif est attendu, pas {nombre!r}")
+    if nombre == 1:
+        return "première" if feminin else "premier"
+    return str(num2words(nombre, lang="fr", to="ordinal"))
 
 
 def montant_en_lettres(montant: Decimal) -> str:

@@ -67,7 +67,7 @@ def test_skills_support_table_and_valuation(word: docx.document.Document) -> Non
                          "4\u202f200\u00a0€"]
     assert lignes[1][0] == "Fonderie de la Moselle SAS" and lignes[1][3:] == ["3", "2\u202f100\u00a0€"]
     assert lignes[2][3:] == ["9", "6\u202f300\u00a0€"]
-    assert "Soit neuf (9) jours d'intervention, valorisés à hauteur de 700 euros par jour, soit six mille " \
+    assert "Soit au total neuf (9) jours d'intervention, valorisés à 700 euros par jour, c'est-à-dire six mille " \
            "trois cents euros (6\u202f300\u00a0€)." in texte(word)
 
 
@@ -172,8 +172,9 @@ def test_agreement_without_advance_numbers_its_articles_without_gaps(tmp_path: P
     set_path(donnees, "avance_remboursable", DELETE)
     [chemin] = alize_docs.generate(ecrire(tmp_path, donnees), tmp_path / "out")
     titres = [p.text for p in docx.Document(str(chemin)).paragraphs if p.style.name == "Heading 1"]
-    assert [t.split("\u00a0:")[0] for t in titres] == [f"ARTICLE {i}" for i in range(1, 7)]
+    assert [t.split("\u00a0:")[0] for t in titres] == [f"ARTICLE {i}" for i in range(1, 9)]
     assert "ÉCHÉANCIER" not in "".join(titres) and "APPUI FINANCIER" not in "".join(titres)
+    assert "EXIGIBILITÉ" not in "".join(titres)
 
 
 def test_majority_vote_rules_follow_the_model(tmp_path: Path) -> None:

@@ -179,7 +179,7 @@ def assemble_cooperation(cooperation: Cooperation, territoire: Territoire, libra
     """Return the cooperation agreement of one SME, assembled from its territory's model."""
     contexte, tables = contexte_cooperation(cooperation, territoire, library)
     return _assemble("cooperation", territoire, library, contexte, tables, (cooperation, territoire),
-                     title=f"Convention de coopération et développement n° {cooperation.numero}",
+                     title=f"Convention de coopération et de développement n° {cooperation.numero}",
                      short_title=f"Convention de coopération n° {cooperation.numero}",
                      subject=f"{cooperation.beneficiaire.raison_sociale} : {cooperation.projet.intitule}",
                      date=cooperation.signature.date)

@@ -43,11 +43,17 @@ from alize_docs.domain.programme import (
     DUREE_ANNEES,
     MAJORITES,
     PLAFOND_CDC,
+    PME,
     VALORISATION_JOUR,
+    Pme,
+    ReglementDeMinimis,
+    reglement_de_minimis,
 )
-from alize_docs.formatting import NBSP
+from alize_docs.formatting import NBSP, entier_en_lettres, format_nombre, ordinal_en_lettres
+from alize_docs.rules.cooperation import CriteresTaille, criteres_taille
 
-__all__ = ["ContexteCooperation", "ContexteTerritoire", "ProgrammeTermes", "contexte_cooperation",
+__all__ = ["ContexteCooperation", "ContexteTerritoire", "Intervenants", "ProgrammeTermes", "Remboursement",
+           "contexte_cooperation",
            "contexte_territoire", "cooperation_context", "nom_dispositif", "territory_context"]
 
 
@@ -60,6 +66,68 @@ class ProgrammeTermes:
     contribution_astrees_annuelle: Decimal = CONTRIBUTION_ASTREES_ANNUELLE
     contribution_astrees_totale: Decimal = CONTRIBUTION_ASTREES_ANNUELLE * DUREE_ANNEES
     plafond_cdc: Decimal = PLAFOND_CDC * 100
+
+
+@dataclass(frozen=True)
+class Intervenants:
+    """The skills providers' staff as article 3 names them, agreeing in gender and number: « l'intervenant »,
+    « l'intervenante », « les intervenants », « les intervenantes », with the pronoun standing for them."""
+
+    sujet: str
+    pronom: str
+    pluriel: bool
+
+    @property
+    def sujet_majuscule(self) -> str:
+        """The subject starting a sentence: « L'intervenant », « Les intervenants »."""
+        return self.sujet[0].upper() + self.sujet[1:]
+
+    @property
+    def de(self) -> str:
+        """« de l'intervenant », « des intervenants »."""
+        return "des" + self.sujet[3:] if self.pluriel else "de " + self.sujet
+
+
+def intervenants(appuis: list[Appui]) -> Intervenants:
+    """Return how article 3 names the staff of *appuis*: feminine only when every one is a woman.
+
+    >>> from types import SimpleNamespace as N
+    >>> un = [N(intervenant=N(civilite="Madame"))]
+    >>> intervenants(un).sujet_majuscule, intervenants(un * 2).de  # type: ignore[arg-type]
+    ("L'intervenante", 'des intervenantes')
+    """
+    feminin = all(a.intervenant.civilite == "Madame" for a in appuis)
+    if len(appuis) > 1:
+        return Intervenants("les intervenantes" if feminin else "les intervenants", "elles" if feminin else "ils",
+                            True)
+    return Intervenants("l'intervenante" if feminin else "l'intervenant", "elle" if feminin else "il", False)
+
+
+@dataclass(frozen=True)
+class Remboursement:
+    """How article 5 states the instalments: *nombre* of them in words and figures (« trente (30) »), the
+    *egales* first ones in words (« vingt-neuf ») of *montant_egal*, the last one's rank (« trentième ») and
+    amount; *ajustee* when the last differs from the others."""
+
+    nombre: str
+    n_egales: int
+    egales: str
+    montant_egal: Decimal
+    rang_derniere: str
+    montant_dernier: Decimal
+    ajustee: bool
+    unique: bool
+
+
+def remboursement(echeances: tuple[Echeance, ...]) -> Remboursement | None:
+    if not echeances:
+        return None
+    n, premiere, derniere = len(echeances), echeances[0], echeances[-1]
+    return Remboursement(
+        nombre=f"{entier_en_lettres(n, feminin=True)} ({format_nombre(n)})", n_egales=n - 1,
+        egales=entier_en_lettres(n - 1, feminin=True) if n > 1 else "",
+        montant_egal=premiere.montant, rang_derniere=ordinal_en_lettres(n, feminin=True),
+        montant_dernier=derniere.montant, ajustee=derniere.montant != premiere.montant, unique=n == 1)
 
 
 def nom_dispositif(territoire: Territoire) -> str:
@@ -138,6 +206,14 @@ class ContexteCooperation(TypedDict):
     president_representant: str
     president_qualite: str
     dirigeant_qualite: str
+    une_entreprise: bool
+    intervenants: Intervenants
+    au_dirigeant: str
+    seul_dirigeant: str
+    remboursement: Remboursement | None
+    criteres: CriteresTaille
+    pme: Pme
+    reglement_de_minimis: ReglementDeMinimis | None
 
 
 def contexte_territoire(territoire: Territoire) -> ContexteTerritoire:
@@ -235,6 +311,14 @@ def contexte_cooperation(cooperation: Cooperation, territoire: Territoire, libra
         "president_representant": noms.representant(president.civilite),
         "president_qualite": noms.accord(president.civilite, "Président", "Présidente"),
         "dirigeant_qualite": noms.accord(c.beneficiaire.dirigeant.civilite, "Dirigeant", "Dirigeante"),
+        "une_entreprise": len(entreprises) == 1,
+        "intervenants": intervenants(appuis),
+        "au_dirigeant": noms.accord(c.beneficiaire.dirigeant.civilite, "au dirigeant", "à la dirigeante"),
+        "seul_dirigeant": noms.seul(c.beneficiaire.dirigeant.civilite),
+        "remboursement": remboursement(echeances),
+        "criteres": criteres_taille(c.beneficiaire),
+        "pme": PME,
+        "reglement_de_minimis": reglement_de_minimis(c.signature.date),
     })
     tables = {"competences": tableau_competences(appuis), "financement": tableau_financement(c)}
     if echeances:
@@ -251,8 +335,9 @@ def _partner(territoire: Territoire, ident: str) -> Partenaire:
 
 def _article_numbers(appui_financier: bool, avance: bool) -> dict[str, int | None]:
     ordre = ["objet", "projet", "competences"] + (["avance"] if appui_financier else []) + (
-        ["echeancier"] if avance else []) + ["mandataire", "engagements", "duree"]
-    numeros: dict[str, int | None] = {"avance": None, "echeancier": None}
+        ["echeancier"] if avance else []) + ["mandataire", "declarations", "engagements"] + (
+        ["exigibilite"] if avance else []) + ["duree", "droit"]
+    numeros: dict[str, int | None] = {"avance": None, "echeancier": None, "exigibilite": None}
     numeros.update({nom: i for i, nom in enumerate(ordre, start=1)})
     return numeros
 

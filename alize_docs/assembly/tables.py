@@ -132,11 +132,12 @@ def _synthese(budget: Budget) -> list[Row]:
 
 
 def tableau_echeancier(echeances: Iterable[Echeance]) -> Table:
-    """Return the repayment schedule as a table: number, due date, amount, remaining capital."""
-    lignes = [Row((Cell(str(e.numero), "center"), Cell(format_date(e.date), "right"), Cell(format_montant(e.montant),
-                                                                                           "right"),
-                   Cell(format_montant(e.capital_restant), "right"))) for e in echeances]
-    return _tableau((Cell("N°"), Cell("Échéance"), Cell("Montant"), Cell("Capital restant dû")), lignes)
+    """Return the repayment schedule as a table: number, the day each instalment is payable (the next business
+    day when its date falls on a Saturday, a Sunday or a public holiday), amount, remaining capital."""
+    lignes = [Row((Cell(str(e.numero), "center"), Cell(format_date(e.exigible), "right"),
+                   Cell(format_montant(e.montant), "right"), Cell(format_montant(e.capital_restant), "right")))
+              for e in echeances]
+    return _tableau((Cell("N°"), Cell("Payable le"), Cell("Montant"), Cell("Capital restant dû")), lignes)
 
 
 def tableau_competences(appuis: Sequence[Appui]) -> Table:

@@ -338,6 +338,10 @@ class Beneficiaire(_Modele):
     chiffre_affaires: Montant
     total_bilan: Montant
     capital_detenu_par_une_entreprise: Pourcentage
+    aides_de_minimis: Montant | None = None
+    """Optional: the de minimis aid the beneficiary declares it received over the period the regulation in force
+    counts (its fiscal year and the two before, for Regulation (CE) 1998/2006); without it the beneficiary declares
+    that its aid stays within the ceiling, the advance's included."""
 
 
 class AutreFinancement(_Modele):

@@ -16,8 +16,8 @@ from typing import Literal, get_args
 from alize_docs.document import DocumentKind
 
 __all__ = ["AVANCE_DIFFERE_MAX_MOIS", "AVANCE_DUREE_MAX_MOIS", "CONTRIBUTION_ASTREES_ANNUELLE", "DOCUMENTS",
-           "DUREE_ANNEES", "MAJORITES", "PLAFOND_CDC", "PME", "VALORISATION_JOUR", "DocumentKind", "Majorite",
-           "PeriodeSignature", "Pme"]
+           "DUREE_ANNEES", "MAJORITES", "PLAFOND_CDC", "PME", "REGLEMENTS_DE_MINIMIS", "VALORISATION_JOUR",
+           "DocumentKind", "Majorite", "PeriodeSignature", "Pme", "ReglementDeMinimis", "reglement_de_minimis"]
 
 _TERMES = tomllib.loads(resources.files(__package__).joinpath("programme.toml").read_text(encoding="utf-8"))
 
@@ -57,6 +57,35 @@ MAJORITES: dict[Majorite, str] = dict(_TERMES["majorites"])
 assert set(MAJORITES) == set(get_args(Majorite)), "programme.toml and Majorite disagree"
 
 @dataclass(frozen=True)
+class ReglementDeMinimis:
+    """An EU de minimis regulation: its reference, its dates of application, its ceiling per undertaking and the
+    period that ceiling is counted over (as the beneficiary's declaration words it)."""
+
+    reference: str
+    debut: dt.date
+    fin: dt.date
+    plafond: Decimal
+    periode: str
+
+
+REGLEMENTS_DE_MINIMIS: tuple[ReglementDeMinimis, ...] = tuple(
+    ReglementDeMinimis(r["reference"], r["debut"], r["fin"], Decimal(r["plafond"]), r["periode"])
+    for r in _TERMES["de_minimis"])
+"""The de minimis regulations in the order they applied (``programme.toml``)."""
+
+
+def reglement_de_minimis(date: dt.date) -> ReglementDeMinimis | None:
+    """Return the de minimis regulation that applies on *date*, or None before the first one.
+
+    >>> reglement_de_minimis(dt.date(2011, 4, 8)).reference
+    'règlement (CE) n° 1998/2006 de la Commission du 15 décembre 2006'
+    >>> reglement_de_minimis(dt.date(2014, 1, 1)).plafond, reglement_de_minimis(dt.date(2000, 1, 1))
+    (Decimal('200000'), None)
+    """
+    return next((r for r in REGLEMENTS_DE_MINIMIS if r.debut <= date <= r.fin), None)
+
+
+@dataclass(frozen=True)
 class PeriodeSignature:
     """The dates between which a model may be signed (``periode_signature`` in its file): its dated facts
     (« au 31 décembre 2010 », « devenue DIACT ») hold only then."""
@@ -73,7 +102,7 @@ DOCUMENTS: dict[DocumentKind, str] = {
     "annexe-1-budget": "Annexe 1 — Budget prévisionnel",
     "annexe-2-cahier-des-charges": "Annexe 2 — Cahier des charges",
     "annexe-3-operateur-local": "Annexe 3 — Convention d'opérateur local",
-    "cooperation": "Convention de coopération et développement",
+    "cooperation": "Convention de coopération et de développement",
     "avenant": "Avenant à la convention de partenariat",
 }
 """Each document the library writes, by kind, with its title; the territory's four come first, in order."""

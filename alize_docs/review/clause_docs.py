@@ -77,7 +77,8 @@ VARIABLES_TERRITOIRE: dict[str, str] = {
 VARIABLES_COOPERATION: dict[str, str] = {
     "cooperation": "la convention de coopération entière (numéro, modèle…)",
     "beneficiaire": "l'entreprise soutenue : raison sociale, forme, capital, SIREN, immatriculation, adresse, "
-                    "dirigeant, effectif, chiffre d'affaires, total de bilan",
+                    "dirigeant, effectif, chiffre d'affaires, total de bilan, part du capital détenue par une autre "
+                    "entreprise, aides de minimis déclarées (facultatives)",
     "projet": "le projet : intitulé, description, coût total, emplois prévus, autres financements",
     "comite": "la décision du comité d'agrément : date, membres présents, voix",
     "avance": "l'avance remboursable (montant, durée, différé, périodicité, date de versement), ou rien",
@@ -109,6 +110,21 @@ VARIABLES_COOPERATION: dict[str, str] = {
     "representant_comite": "« son président » ou « sa présidente », accordé",
     "president_representant": "« représentant » ou « représentante », accordé au président du comité",
     "dirigeant_qualite": "« Dirigeant » ou « Dirigeante » de l'entreprise soutenue, accordé",
+    "une_entreprise": "vrai si une seule entreprise partenaire apporte des compétences (« L'entreprise partenaire "
+                      "met… »)",
+    "intervenants": "les intervenants, accordés en genre et en nombre : `.sujet` (« l'intervenant », « les "
+                    "intervenantes »…), `.sujet_majuscule`, `.de` (« des intervenants »), `.pronom`, `.pluriel`",
+    "au_dirigeant": "« au dirigeant » ou « à la dirigeante » de l'entreprise soutenue",
+    "seul_dirigeant": "« seul » ou « seule », accordé au dirigeant de l'entreprise soutenue",
+    "remboursement": "les échéances telles que l'article de l'échéancier les énonce : `.nombre` (« trente (30) »), "
+                     "`.n_egales` et `.egales` (« vingt-neuf ») au `.montant_egal`, `.rang_derniere` (« trentième ») "
+                     "et `.montant_dernier`, `.ajustee`, `.unique` ; rien sans avance",
+    "criteres": "les critères de taille de l'article 6.1 que remplit le bénéficiaire : `.chiffre_affaires`, "
+                "`.total_bilan` (un seul suffit)",
+    "pme": "les seuils de la PME de l'article 6.1 : effectif_max, chiffre_affaires_max, total_bilan_max, "
+           "detention_max",
+    "reglement_de_minimis": "le règlement de minimis en vigueur à la date de signature (programme.toml) : "
+                            "`.reference`, `.plafond`, `.periode`, `.debut`, `.fin`",
 }
 """The meaning of each variable of a cooperation agreement's clauses."""
 
@@ -209,7 +225,7 @@ def clauses_readme(library: ClauseLibrary) -> str:
         lignes.append(f"| `{nom}` | {sens} | `{{{{ {valeur!s} \\| {nom} }}}}` → « {rendu} » |")
     for titre, type_, descriptions, contexte in (
             ("convention de partenariat et ses annexes", ContexteTerritoire, VARIABLES_TERRITOIRE, territoire),
-            ("convention de coopération et développement", ContexteCooperation, VARIABLES_COOPERATION, cooperation)):
+            ("convention de coopération et de développement", ContexteCooperation, VARIABLES_COOPERATION, cooperation)):
         lignes += ["", f"## Les variables de la {titre}", "", "| variable | sens | dans l'exemple |", "|---|---|---|"]
         for nom in get_type_hints(type_):
             lignes.append(f"| `{nom}` | {descriptions[nom]} | {_apercu(contexte[nom])} |")

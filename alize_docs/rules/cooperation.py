@@ -7,7 +7,10 @@ dates, blanks, model). Readings chosen where the model is open:
   half of the project's cost;
 - « crédits disponibles » : the advance is at most the advances fund of the territory's three-year
   budget (what other agreements already drew is not known to this file);
-- cumulative aid : the advance and the other financing together do not exceed the project's cost.
+- cumulative aid : the advance and the other financing together do not exceed the project's cost; the de minimis
+  aid the beneficiary declares (``beneficiaire.aides_de_minimis``, optional) stays below the ceiling of the
+  regulation in force on the signature date, so that the advance's own aid still fits; a signature date no de
+  minimis regulation covers is refused.
 """
 
 from __future__ import annotations
@@ -19,14 +22,21 @@ from decimal import Decimal
 
 from alize_docs.domain.budget import Budget, budget_territoire
 from alize_docs.domain.echeancier import ScheduleError, add_months, echeancier
-from alize_docs.domain.models import Cooperation, Territoire
-from alize_docs.domain.programme import AVANCE_DIFFERE_MAX_MOIS, AVANCE_DUREE_MAX_MOIS, DUREE_ANNEES, PME, Majorite
+from alize_docs.domain.models import Beneficiaire, Cooperation, Territoire
+from alize_docs.domain.programme import (
+    AVANCE_DIFFERE_MAX_MOIS,
+    AVANCE_DUREE_MAX_MOIS,
+    DUREE_ANNEES,
+    PME,
+    Majorite,
+    reglement_de_minimis,
+)
 from alize_docs.errors import Chemin, Probleme
 from alize_docs.formatting import format_date, format_montant
 from alize_docs.rules.blancs import blank_problems
 from alize_docs.rules.identifiants import probleme_siren
 
-__all__ = ["COOPERATION_RULES", "validate_cooperation"]
+__all__ = ["COOPERATION_RULES", "CriteresTaille", "criteres_taille", "validate_cooperation"]
 
 _SANS_GARANTIE = {"aucune", "sans", "néant", "neant", "non"}
 
@@ -42,6 +52,25 @@ class Contexte:
 Regle = Callable[[Contexte], Iterator[Probleme]]
 
 
+@dataclass(frozen=True)
+class CriteresTaille:
+    """Which of art. 6.1's size tests the beneficiary meets: the turnover one, the balance sheet one (either
+    suffices)."""
+
+    chiffre_affaires: bool
+    total_bilan: bool
+
+    @property
+    def eligible(self) -> bool:
+        return self.chiffre_affaires or self.total_bilan
+
+
+def criteres_taille(beneficiaire: Beneficiaire) -> CriteresTaille:
+    """Return the size tests *beneficiaire* meets: turnover under 50 M€, balance sheet under 43 M€."""
+    return CriteresTaille(beneficiaire.chiffre_affaires < PME.chiffre_affaires_max,
+                          beneficiaire.total_bilan < PME.total_bilan_max)
+
+
 def sme(ctx: Contexte) -> Iterator[Probleme]:
     """The beneficiary is an SME by the EU definition, registered, independent, with a job-creating project."""
     b = ctx.cooperation.beneficiaire
@@ -55,7 +84,7 @@ def sme(ctx: Contexte) -> Iterator[Probleme]:
         yield Probleme("sme", ("beneficiaire", "effectif"),
                        f"Une PME emploie moins de {PME.effectif_max} personnes (article 6.1) ; effectif déclaré : "
                        f"{b.effectif}.")
-    if b.chiffre_affaires >= PME.chiffre_affaires_max and b.total_bilan >= PME.total_bilan_max:
+    if not criteres_taille(b).eligible:
         yield Probleme("sme", ("beneficiaire", "chiffre_affaires"),
                        f"Une PME a soit un chiffre d'affaires inférieur à 50 millions d'euros, soit un total de bilan "
                        f"inférieur à 43 millions d'euros ; ici {format_montant(b.chiffre_affaires)} et "
@@ -132,12 +161,29 @@ def funds(ctx: Contexte) -> Iterator[Probleme]:
                        f"Une partie significative du projet doit rester à la charge du porteur : l'avance "
                        f"({format_montant(a.montant)}) dépasse la moitié du coût du projet "
                        f"({format_montant(projet.cout_total)}).")
+    yield from _de_minimis(ctx)
     finance = a.montant + sum((f.montant for f in projet.autres_financements), Decimal(0))
     if finance > projet.cout_total:
         yield Probleme("funds", ("projet", "autres_financements"),
                        f"Les financements ({format_montant(finance)}, avance comprise) dépassent le coût du projet "
                        f"({format_montant(projet.cout_total)}) : les règles de cumul des aides ne sont pas "
                        "respectées.")
+
+
+def _de_minimis(ctx: Contexte) -> Iterator[Probleme]:
+    c = ctx.cooperation
+    reglement = reglement_de_minimis(c.signature.date)
+    if reglement is None:
+        yield Probleme("funds", ("signature", "date"),
+                       f"Aucun règlement européen sur les aides de minimis ne s'applique au "
+                       f"{format_date(c.signature.date)} : le cumul d'aides publiques ne peut pas être vérifié.")
+        return
+    declarees = c.beneficiaire.aides_de_minimis
+    if declarees is not None and declarees >= reglement.plafond:
+        yield Probleme("funds", ("beneficiaire", "aides_de_minimis"),
+                       f"Les aides de minimis déclarées ({format_montant(declarees)}) atteignent le plafond du "
+                       f"{reglement.reference} ({format_montant(reglement.plafond)}) : l'avance, qui est une aide, "
+                       "ne peut plus s'y ajouter.")
 
 
 def vote(ctx: Contexte) -> Iterator[Probleme]:
