@@ -21,11 +21,12 @@ value, a blank line starts a new paragraph and a single line break is a space.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from alize_docs.document import Block, Paragraph, Renvoi, Run, SignatureBlock, SignatureTable, TableRef
 
-__all__ = ["GROUPES", "MarkupError", "parse_blocks", "protect"]
+__all__ = ["GROUPES", "MarkupError", "outside_values", "parse_blocks", "protect"]
 
 GROUPES = ("entreprises", "collectivites", "organismes", "partenaires_etat", "entreprises_competences")
 """The groups of parties ``@parties`` and ``@signatures`` may name (the lists of the documents' contexts)."""
@@ -54,6 +55,20 @@ def protect(valeur: str) -> str:
     """
     paragraphes = [p.replace("\n", " ") for p in _BLANC.split(valeur)]
     return _OUVRE + _PARA.join(paragraphes) + _FERME
+
+
+_VALEUR = re.compile(f"({_OUVRE}[^{_FERME}]*{_FERME})")
+
+
+def outside_values(texte: str, fonction: Callable[[str], str]) -> str:
+    """Return *texte* with *fonction* applied to the drafter's words only, never inside a user's value.
+
+    >>> outside_values("a" + protect("a") + "a", str.upper) == "A" + protect("a") + "A"
+    True
+    """
+    if _OUVRE not in texte:
+        return fonction(texte)
+    return "".join(m if m.startswith(_OUVRE) else fonction(m) for m in _VALEUR.split(texte))
 
 
 @dataclass

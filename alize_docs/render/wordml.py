@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 
 from alize_docs.document import Block, Paragraph, Run, SignatureTable, Table, TableRef
 from alize_docs.errors import RenderError
+from alize_docs.formatting import TRAIT_INSECABLE, glyphes
 
 __all__ = ["LIGNES_INSECABLES", "blocks_xml", "paragraph_xml"]
 
@@ -62,14 +63,27 @@ def paragraph_xml(style_id: str, runs: Sequence[Run], gras: bool = False, jc: st
     one if *garder*)."""
     proprietes = (f'<w:pStyle w:val="{escape(style_id, _ATTR)}"/>' + ("<w:keepNext/>" if garder else "")
                   + (f'<w:jc w:val="{jc}"/>' if jc else ""))
-    return f"<w:p><w:pPr>{proprietes}</w:pPr>{''.join(_run_xml(r, gras) for r in runs)}</w:p>"
+    return f"<w:p><w:pPr>{proprietes}</w:pPr>{''.join(_run_xml(r, gras) for r in _typographic(runs))}</w:p>"
+
+
+def _typographic(runs: Sequence[Run]) -> list[Run]:
+    """Return *runs* with the printing glyphs of :func:`~alize_docs.formatting.glyphes`, applied to the paragraph's
+    whole text (a « ; » opening a run still gets its space) and cut again at the same places."""
+    texte = glyphes("".join(r.text for r in runs))
+    resultat, debut = [], 0
+    for run in runs:
+        fin = debut + len(run.text)
+        resultat.append(Run(texte[debut:fin], run.bold, run.italic, run.superscript))
+        debut = fin
+    return resultat
 
 
 def _run_xml(run: Run, gras: bool = False) -> str:
     proprietes = ("<w:b/>" if run.bold or gras else "") + ("<w:i/>" if run.italic else "") + (
         '<w:vertAlign w:val="superscript"/>' if run.superscript else "")
-    morceaux = run.text.split("\t")
-    texte = "<w:tab/>".join(f'<w:t xml:space="preserve">{escape(m)}</w:t>' for m in morceaux)
+    texte = "<w:tab/>".join("<w:noBreakHyphen/>".join(f'<w:t xml:space="preserve">{escape(m)}</w:t>'
+                                                      for m in morceau.split(TRAIT_INSECABLE))
+                            for morceau in run.text.split("\t"))
     return f"<w:r>{f'<w:rPr>{proprietes}</w:rPr>' if proprietes else ''}{texte}</w:r>"
 
 
