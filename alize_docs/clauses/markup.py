@@ -11,7 +11,8 @@ After a clause's variables are filled in, its text is parsed here into paragraph
   ``@signatures groupe`` one line of the parties or one signature block per party of a group (:data:`GROUPES`;
   after ``|``, a role for ``@parties``, a title « l'entreprise » for ``@signatures``),
   filled in by assembly (``@parties groupe | rôle`` writes each party as « Nom, rôle, représentée par… »);
-- ``**gras**`` and ``*italique*`` inside a paragraph; ``1er`` gets its superscript by itself.
+- ``**gras**`` and ``*italique*`` inside a paragraph; ``1er`` gets its superscript by itself;
+- ``| a | b |`` lines: a table written in the clause, its first line the header row (cells are plain text).
 
 Values typed by users reach this parser wrapped by :func:`protect`, so nothing in them is ever
 read as markup: ``**``, ``#``, ``- `` or ``@`` in a user's text stay as typed. In a multi-line
@@ -24,7 +25,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from alize_docs.document import Block, Paragraph, Renvoi, Run, SignatureBlock, SignatureTable, TableRef
+from alize_docs.document import Block, Cell, Paragraph, Renvoi, Row, Run, SignatureBlock, SignatureTable, Table, TableRef
 
 __all__ = ["GROUPES", "MarkupError", "outside_values", "parse_blocks", "protect"]
 
@@ -98,8 +99,8 @@ def parse_blocks(texte: str) -> list[Block]:
             courant.texte += " " + ligne.strip()
             continue
         courant = _line_block(ligne, numero)
-        if courant.style == "signature":
-            if bruts and isinstance(bruts[-1], list):
+        if courant.style in ("signature", "row"):
+            if bruts and isinstance(bruts[-1], list) and bruts[-1][0].style == courant.style:
                 bruts[-1].append(courant)
             else:
                 bruts.append([courant])
@@ -108,7 +109,9 @@ def parse_blocks(texte: str) -> list[Block]:
             bruts.append(courant)
     blocs: list[Block] = []
     for brut in bruts:
-        if isinstance(brut, list):
+        if isinstance(brut, list) and brut[0].style == "row":
+            blocs.append(_table(brut))
+        elif isinstance(brut, list):
             blocs.append(SignatureTable(tuple(_signature(b) for b in brut)))
         elif brut.style == "pagebreak":
             blocs.append(Paragraph("pagebreak"))
@@ -122,7 +125,7 @@ def parse_blocks(texte: str) -> list[Block]:
 
 
 def _starts_block(ligne: str) -> bool:
-    return ligne.startswith(("#", "@")) or _PUCE.fullmatch(ligne) is not None
+    return ligne.startswith(("#", "@", "|")) or _PUCE.fullmatch(ligne) is not None
 
 
 def _line_block(ligne: str, numero: int) -> _Brut:
@@ -136,6 +139,8 @@ def _line_block(ligne: str, numero: int) -> _Brut:
         if niveau > 2:
             raise MarkupError("une puce a au plus deux niveaux (0 ou 2 espaces avant « - »)", numero)
         return _Brut(f"bullet{niveau}", puce[2].strip(), numero)
+    if ligne.startswith("|"):
+        return _Brut("row", ligne.strip(), numero)
     if directive := _DIRECTIVE.fullmatch(ligne.strip()):
         nom, reste = directive[1], directive[2].strip()
         styles = {"centre": "center", "sous-titre": "subtitle", "signature": "signature",
@@ -172,6 +177,33 @@ def _split_paragraphs(texte: str) -> list[str]:
         courant += car
     morceaux.append(courant)
     return [m for m in morceaux if m.replace(_OUVRE, "").replace(_FERME, "").strip()]
+
+
+def _table(bruts: list[_Brut]) -> Table:
+    """A table written in the clause: ``| a | b |`` lines, the first one the header row."""
+    lignes = []
+    for brut in bruts:
+        cellules = _cells(brut.texte.strip().removeprefix("|").removesuffix("|"))
+        if lignes and len(cellules) != len(lignes[0]):
+            raise MarkupError(f"ligne de tableau de {len(cellules)} cellules, l'en-tête en a {len(lignes[0])}",
+                              brut.ligne)
+        lignes.append(tuple(Cell("".join(r.text for r in _runs(c.replace(_PARA, " ").strip()))) for c in cellules))
+    return Table(lignes[0], tuple(Row(cellules) for cellules in lignes[1:]))
+
+
+def _cells(texte: str) -> list[str]:
+    """Split a line at each ``|`` that is not inside a user's value."""
+    morceaux, courant, litteral = [], "", False
+    for car in texte:
+        if car in (_OUVRE, _FERME):
+            litteral = car == _OUVRE
+        if car == "|" and not litteral:
+            morceaux.append(courant)
+            courant = ""
+            continue
+        courant += car
+    morceaux.append(courant)
+    return morceaux
 
 
 def _signature(brut: _Brut) -> SignatureBlock:

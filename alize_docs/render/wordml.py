@@ -43,12 +43,12 @@ def blocks_xml(blocks: Sequence[Block], ids: dict[str, str], largeur_utile: floa
 
 
 def _kept_with_signatures(blocks: Sequence[Block]) -> set[int]:
-    """Return the positions of the paragraphs a signature table must not be parted from: the one or two right
-    before it (« Fait à …, le … », « Les entreprises partenaires : », « … est signée par : »), so that a
-    signature page never stands alone."""
+    """Return the positions of the paragraphs a table must not be parted from: the one or two right before it
+    (« Fait à …, le … », « Les entreprises partenaires : », « … est signée par : »; a heading and a caption), so
+    that a signature page never stands alone and a table never stands without its title."""
     gardes = set()
     for i, bloc in enumerate(blocks):
-        if isinstance(bloc, SignatureTable):
+        if isinstance(bloc, SignatureTable | Table):  # a table, too, keeps its heading and its caption
             for j in range(i - 1, max(i - 3, -1), -1):
                 precedent = blocks[j]
                 if not isinstance(precedent, Paragraph) or precedent.style == "pagebreak":
