@@ -169,8 +169,7 @@ def contexte_territoire(territoire: Territoire) -> ContexteTerritoire:
         "alize": nom_dispositif(t),
         "budget": budget,
         "valorisation_totale": sum(budget.valorisation(), Decimal(0)),
-        "part_cdc": (budget.dotation_cdc * 100 / budget.autres_dotations).quantize(Decimal("0.1"))
-        if budget.autres_dotations else Decimal(0),
+        "part_cdc": budget.part_cdc,
         "programme": ProgrammeTermes(),
         "departement": departement,
         "zone_emploi": noms.lieu(t.dispositif.zone_emploi),

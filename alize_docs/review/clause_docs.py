@@ -57,7 +57,7 @@ VARIABLES_TERRITOIRE: dict[str, str] = {
     "alize": "le nom du dispositif, « ALIZÉ® » et son nom",
     "budget": "le budget sur trois ans (annexe 1) : dotations, dépenses, totaux par année",
     "valorisation_totale": "la valeur des jours de compétences apportés sur trois ans",
-    "part_cdc": "la dotation de la CDC en pourcentage des autres dotations au fonds d'avances",
+    "part_cdc": "la dotation de la CDC en pourcentage du total des dotations au fonds d'avances, la sienne comprise",
     "programme": "les termes fixes du programme : duree_annees, valorisation_jour, contribution_astrees_annuelle, "
                  "contribution_astrees_totale, plafond_cdc",
     "qualite_prefet": "le titre du préfet ou de la préfète, accordé à sa civilité",
