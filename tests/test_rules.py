@@ -74,8 +74,8 @@ def test_cdc_cap_message_states_both_amounts(territoire_data: dict[str, Any], wr
     assert probleme.message == (
         "La dotation de la CDC (210\u202f000\u00a0€) dépasse 20\u202f% du total des dotations privées et publiques au "
         "fonds d'avances remboursables, dotation de la CDC comprise (192\u202f000\u00a0€, soit 20\u202f% de "
-        "960\u202f000\u00a0€, article 4) : avec 750\u202f000\u00a0€ de dotations des autres partenaires, elle peut être "
-        "au plus de 187\u202f500\u00a0€.")
+        "960\u202f000\u00a0€, article 4) : avec 750\u202f000\u00a0€ de dotations des autres partenaires, elle peut "
+        "être au plus de 187\u202f500\u00a0€.")
 
 
 def test_cdc_cap_is_inclusive(territoire_data: dict[str, Any], write_yaml: Callable[..., Path]) -> None:

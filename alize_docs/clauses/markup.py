@@ -25,7 +25,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from alize_docs.document import Block, Cell, Paragraph, Renvoi, Row, Run, SignatureBlock, SignatureTable, Table, TableRef
+from alize_docs.document import (
+    Block,
+    Cell,
+    Paragraph,
+    Renvoi,
+    Row,
+    Run,
+    SignatureBlock,
+    SignatureTable,
+    Table,
+    TableRef,
+)
 
 __all__ = ["GROUPES", "MarkupError", "outside_values", "parse_blocks", "protect"]
 
@@ -181,7 +192,7 @@ def _split_paragraphs(texte: str) -> list[str]:
 
 def _table(bruts: list[_Brut]) -> Table:
     """A table written in the clause: ``| a | b |`` lines, the first one the header row."""
-    lignes = []
+    lignes: list[tuple[Cell, ...]] = []
     for brut in bruts:
         cellules = _cells(brut.texte.strip().removeprefix("|").removesuffix("|"))
         if lignes and len(cellules) != len(lignes[0]):

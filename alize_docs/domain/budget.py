@@ -104,7 +104,8 @@ class Budget:
         """The largest CDC endowment the other endowments allow, to the cent below: c ≤ 20 % × (autres + c), that is
         c ≤ autres × 20 / 80 (a quarter of the other endowments).
 
-        >>> Budget((Contribution("a", "A", "entreprise", (Decimal(750000), _ZERO, _ZERO), (), ()),), ()).dotation_cdc_max
+        >>> autres = Contribution("a", "A", "entreprise", (Decimal(750000), _ZERO, _ZERO), (), ())
+        >>> Budget((autres,), ()).dotation_cdc_max
         Decimal('187500.00')
         """
         return (self.autres_dotations * PLAFOND_CDC / (1 - PLAFOND_CDC)).quantize(Decimal("0.01"), ROUND_DOWN)

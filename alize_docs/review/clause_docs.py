@@ -72,7 +72,8 @@ VARIABLES_TERRITOIRE: dict[str, str] = {
     "operateur_represente": "« représenté » ou « représentée », accordé au nom de l'opérateur",
     "president_representant": "« représentant » ou « représentante », accordé au président du comité",
     "representant_astrees": "« représentant » ou « représentante », accordé au représentant d'ASTREES (sans qualité)",
-    "representant_legal_operateur": "« son représentant légal » ou « sa représentante légale » (opérateur sans qualité)",
+    "representant_legal_operateur": "« son représentant légal » ou « sa représentante légale » (l'opérateur, sans "
+                                    "qualité)",
 }
 """The meaning of each variable of the convention's and the annexes' clauses."""
 
