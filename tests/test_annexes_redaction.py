@@ -125,6 +125,7 @@ def test_annex_2_has_the_two_missing_sections_and_the_organisation_table(
     assert isinstance(legende, WordParagraph) and legende.text == "L’organisation locale du programme ALIZÉ®"
     assert all(run.italic for run in legende.runs)
     assert [c.text for c in tableau.rows[0].cells] == ["Organe", "Qui le compose ou le porte", "Ce qu’il fait"]
+    assert [round(c.width.cm, 1) for c in tableau.columns] == [3.6, 5.0, 7.4]  # « @largeurs 3,6 5 7,4 »
     assert [r.cells[0].text for r in tableau.rows[1:]] == [
         "Comité local de pilotage et d’évaluation", "Comité d’agrément", "Opérateur local", "Entreprises partenaires"]
 

@@ -12,7 +12,8 @@ After a clause's variables are filled in, its text is parsed here into paragraph
   after ``|``, a role for ``@parties``, a title « l'entreprise » for ``@signatures``),
   filled in by assembly (``@parties groupe | rôle`` writes each party as « Nom, rôle, représentée par… »);
 - ``**gras**`` and ``*italique*`` inside a paragraph; ``1er`` gets its superscript by itself;
-- ``| a | b |`` lines: a table written in the clause, its first line the header row (cells are plain text).
+- ``| a | b |`` lines: a table written in the clause, its first line the header row (cells are plain text);
+  ``@largeurs 3,6 5 7,4`` right before it gives its columns' widths in centimetres.
 
 Values typed by users reach this parser wrapped by :func:`protect`, so nothing in them is ever
 read as markup: ``**``, ``#``, ``- `` or ``@`` in a user's text stay as typed. In a multi-line
@@ -98,6 +99,7 @@ def parse_blocks(texte: str) -> list[Block]:
     """
     bruts: list[_Brut | list[_Brut]] = []
     courant: _Brut | None = None
+    largeurs: dict[int, str] = {}  # a table's position in *bruts* → its « @largeurs »
     for numero, ligne in enumerate(texte.split("\n"), start=1):
         if not ligne.strip():
             courant = None
@@ -110,6 +112,10 @@ def parse_blocks(texte: str) -> list[Block]:
             courant.texte += " " + ligne.strip()
             continue
         courant = _line_block(ligne, numero)
+        if courant.style == "widths":
+            largeurs[len(bruts)] = courant.texte
+            courant = None
+            continue
         if courant.style in ("signature", "row"):
             if bruts and isinstance(bruts[-1], list) and bruts[-1][0].style == courant.style:
                 bruts[-1].append(courant)
@@ -119,9 +125,9 @@ def parse_blocks(texte: str) -> list[Block]:
         else:
             bruts.append(courant)
     blocs: list[Block] = []
-    for brut in bruts:
+    for position, brut in enumerate(bruts):
         if isinstance(brut, list) and brut[0].style == "row":
-            blocs.append(_table(brut))
+            blocs.append(_table(brut, largeurs.get(position, "")))
         elif isinstance(brut, list):
             blocs.append(SignatureTable(tuple(_signature(b) for b in brut)))
         elif brut.style == "pagebreak":
@@ -156,7 +162,7 @@ def _line_block(ligne: str, numero: int) -> _Brut:
         nom, reste = directive[1], directive[2].strip()
         styles = {"centre": "center", "sous-titre": "subtitle", "signature": "signature",
                   "saut-de-page": "pagebreak", "tableau": "table", "parties": "parties",
-                  "signatures": "signatures"}
+                  "signatures": "signatures", "largeurs": "widths"}
         if nom not in styles:
             raise MarkupError(f"directive inconnue « @{nom} » (admises : {', '.join(styles)})", numero)
         return _Brut(styles[nom], reste, numero)
@@ -190,8 +196,14 @@ def _split_paragraphs(texte: str) -> list[str]:
     return [m for m in morceaux if m.replace(_OUVRE, "").replace(_FERME, "").strip()]
 
 
-def _table(bruts: list[_Brut]) -> Table:
-    """A table written in the clause: ``| a | b |`` lines, the first one the header row."""
+def _table(bruts: list[_Brut], largeurs: str = "") -> Table:
+    """A table written in the clause: ``| a | b |`` lines, the first one the header row; *largeurs* the widths of
+    its columns in centimetres (« 3,6 5 7,4 »), or even columns."""
+    try:
+        colonnes = tuple(float(x.replace(",", ".")) for x in largeurs.split())
+    except ValueError:
+        raise MarkupError(f"« @largeurs {largeurs} » : des largeurs en centimètres sont attendues (3,6 5 7,4)",
+                          bruts[0].ligne) from None
     lignes: list[tuple[Cell, ...]] = []
     for brut in bruts:
         cellules = _cells(brut.texte.strip().removeprefix("|").removesuffix("|"))
@@ -199,7 +211,10 @@ def _table(bruts: list[_Brut]) -> Table:
             raise MarkupError(f"ligne de tableau de {len(cellules)} cellules, l'en-tête en a {len(lignes[0])}",
                               brut.ligne)
         lignes.append(tuple(Cell("".join(r.text for r in _runs(c.replace(_PARA, " ").strip()))) for c in cellules))
-    return Table(lignes[0], tuple(Row(cellules) for cellules in lignes[1:]))
+    if colonnes and len(colonnes) != len(lignes[0]):
+        raise MarkupError(f"« @largeurs » donne {len(colonnes)} largeurs pour {len(lignes[0])} colonnes",
+                          bruts[0].ligne)
+    return Table(lignes[0], tuple(Row(cellules) for cellules in lignes[1:]), widths=colonnes)
 
 
 def _cells(texte: str) -> list[str]:

@@ -141,6 +141,8 @@ _BALISAGE = """| balisage | sens |
 | `@centre …`, `@sous-titre …`, `@saut-de-page` | paragraphe centré, sous-titre, saut de page |
 | `@signature Pour X \\| nom \\| qualité` | une case d'un tableau de signatures |
 | `@tableau nom` | un tableau calculé (budget, plan de financement, compétences, échéancier) |
+| `\\| a \\| b \\|` (une ligne par rangée) | un tableau écrit dans la clause, sa première ligne en en-tête \
+(`@largeurs 3,6 5 7,4` juste avant : ses colonnes, en cm) |
 | `{{ variable \\| filtre }}`, `{% if … %}` | une variable, une condition (Jinja, en bac à sable) |"""
 
 
