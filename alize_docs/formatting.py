@@ -36,6 +36,7 @@ __all__ = [
     "format_pourcentage",
     "format_siren",
     "format_siret",
+    "glyphes",
     "insecables_nombres",
     "montant_en_chiffres_et_lettres",
     "montant_en_lettres",
@@ -44,10 +45,13 @@ __all__ = [
     "parse_date",
     "parse_montant",
     "typographie",
+    "typographie_redaction",
 ]
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
+APOSTROPHE = "\u2019"
+TRAIT_INSECABLE = "\u2011"
 _CENT = Decimal("0.01")
 _FR = Locale.parse("fr_FR")
 _MOIS = _FR.months["format"]["wide"]
@@ -329,6 +333,64 @@ def typographie(texte: str) -> str:
     for declencheurs, motif, remplacement in _TYPO:
         if any(c in texte for c in declencheurs):
             texte = motif.sub(remplacement, texte)
+    return texte
+
+
+_MANQUANTES = (  # a space the drafter left out: « …nationale); » → « …nationale) ; »
+    (re.compile(r"(?<=[\w)\]»%…])(?=[;!?](?:\s|$|[)»]))"), NNBSP),
+)
+
+
+def typographie_redaction(texte: str) -> str:
+    """Return a drafter's text with the no-break space French wants before ``;`` ``!`` ``?`` where none was typed.
+
+    Run on the clauses' own words, never on a value a user typed (which keeps its characters):
+
+    >>> typographie_redaction("(site Internet, réunion nationale); la suite")
+    '(site Internet, réunion nationale)\\u202f; la suite'
+    >>> typographie_redaction("http://x.fr/?q=1 et 1;2")
+    'http://x.fr/?q=1 et 1;2'
+    """
+    if not any(c in texte for c in ";!?"):
+        return texte
+    for motif, espace in _MANQUANTES:
+        texte = motif.sub(espace, texte)
+    return texte
+
+
+_MAJUSCULE = "A-ZÀ-ÖØ-ÞŒ"
+_COMPOSE = re.compile(f"(?<![\\w'’-])[{_MAJUSCULE}][\\w'’®]*(?:-[\\w'’®]+)+")
+_MILLIERS = re.compile(r"(?<![\d,.\u202f\u00a0])(\d{1,3})((?: \d{3})+)(?!\d)")
+_GLYPHES = (  # (trigger, pattern, replacement), each replacement as long as what it replaces
+    ("'", re.compile("'"), APOSTROPHE),
+    (";!?", re.compile(r" (?=[;!?])"), NNBSP),
+    (":", re.compile(r" (?=:(?:\s|$))"), NBSP),
+    ("«", re.compile("« "), "«" + NBSP),
+    ("»", re.compile(" »"), NBSP + "»"),
+)
+
+
+def glyphes(texte: str, traits: bool = True) -> str:
+    """Return *texte* as it is printed: typographic apostrophes (’), no-break spaces in numbers (« 1 057 projets »)
+    and before ``;`` ``:`` ``?`` ``!``, and, if *traits*, no-break hyphens (U+2011) in compound names that start with
+    a capital (« Saint-Amand-les-Eaux », « Meurthe-et-Moselle », « Jean-Marc »), so that a line never ends on
+    « Saint-Amand- ».
+
+    Every character keeps its place and only its glyph may change: the letters of a name a user typed are kept,
+    and the result is exactly as long as *texte* (a paragraph's runs are cut again at the same places).
+
+    >>> glyphes("l'opérateur de Saint-Amand-les-Eaux : 1 057 projets ; 7 160 emplois")
+    'l’opérateur de Saint‑Amand‑les‑Eaux\\xa0: 1\\u202f057 projets\\u202f; 7\\u202f160 emplois'
+    >>> glyphes("gestion-finance, 2007-2009, 26 novembre 2010, 20 000,50 €")
+    'gestion-finance, 2007-2009, 26 novembre 2010, 20\\u202f000,50 €'
+    """
+    for declencheurs, motif, remplacement in _GLYPHES:
+        if any(c in texte for c in declencheurs):
+            texte = motif.sub(remplacement, texte)
+    if " " in texte and any(c.isdigit() for c in texte):
+        texte = _MILLIERS.sub(lambda m: m[1] + m[2].replace(" ", NNBSP), texte)
+    if traits and "-" in texte:
+        texte = _COMPOSE.sub(lambda m: m[0].replace("-", TRAIT_INSECABLE), texte)
     return texte
 
 

@@ -121,3 +121,16 @@ class TexteExemple(str):
 def texte_exemple() -> TexteExemple:
     """Return the bundled territory's text, to write variants of it."""
     return TexteExemple(TERRITOIRE.read_text(encoding="utf-8"))
+
+
+def lisible(texte: str) -> str:
+    """Return a document's text with its printing glyphs read as typed: ’ as ', a no-break hyphen as -. The
+    typographic pass (``alize_docs.formatting.glyphes``) has its own tests; the others compare words."""
+    return texte.replace("\u2019", "'").replace("\u2011", "-")
+
+
+def docx_text(donnees: bytes | None = None, chemin: Path | str = "document.docx") -> str:
+    """:func:`alize_docs.render.text.docx_text`, read through :func:`lisible`."""
+    from alize_docs.render.text import docx_text as lire
+
+    return lisible(lire(donnees, chemin))

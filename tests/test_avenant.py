@@ -23,7 +23,7 @@ from alize_docs.api import MANIFESTE_AVENANTS, generate_avenant, render_avenant
 from alize_docs.clauses.library import ClauseLibrary
 from alize_docs.cli import main
 from alize_docs.errors import CommandError, InvalidInput
-from tests.conftest import TERRITOIRE, set_path
+from tests.conftest import TERRITOIRE, lisible, set_path
 
 DATE = dt.date(2011, 6, 1)
 
@@ -42,7 +42,7 @@ NOUVEL_OPERATEUR = {
 
 
 def _lisible(texte: str) -> str:
-    return " ".join(texte.replace("\u00a0", " ").replace("\u202f", " ").split())
+    return " ".join(lisible(texte).replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 @pytest.fixture
@@ -177,7 +177,8 @@ def test_a_raised_contribution_replaces_annex_1(convention: Path, modifiee: Call
     cite = avenant.paragraphes[i + 1:i + 1 + len(article_4)]
     assert cite[0] == "« " + article_4[0] and cite[-1] == article_4[-1] + " »"
     assert cite[1:-1] == article_4[1:-1]
-    assert "sept cent soixante-dix mille euros (770 000 €) de dotations des autres partenaires" in cite[-1]
+    assert ("du total des dotations privées et publiques des autres partenaires au fonds d'avances remboursables, qui "
+            "s'élève à sept cent soixante-dix mille euros (770 000 €)") in cite[-1]
     assert avenant.apres("ARTICLE 2 : MODIFICATION DE L'ANNEXE 1") == (
         "L'annexe 1 de la convention (« Budget prévisionnel ») est remplacée par l'annexe 1 jointe au présent "
         "avenant.")
@@ -198,7 +199,8 @@ def _texte_rejete(donnees: bytes) -> list[str]:
         marque = p.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn('w:ins')}")
         if marque is not None:
             continue
-        morceaux = [e.text or "" for e in p.iter(qn("w:t"), qn("w:delText"))
+        morceaux = [("-" if e.tag == qn("w:noBreakHyphen") else e.text or "")
+                    for e in p.iter(qn("w:t"), qn("w:delText"), qn("w:noBreakHyphen"))
                     if not any(a.tag == qn("w:ins") for a in e.iterancestors())]
         textes.append("".join(morceaux))
     return textes

@@ -36,7 +36,7 @@ def test_valider_accepts_the_example() -> None:
 
 def test_valider_lists_every_problem_with_rule_line_and_field(
         territoire_data: dict[str, Any], write_yaml: Callable[..., Path]) -> None:
-    set_path(territoire_data, "cdc.apports.avances", ["60000", "60000", "60000"])
+    set_path(territoire_data, "cdc.apports.avances", ["70000", "70000", "70000"])
     set_path(territoire_data, "operateur.comptes.fonctionnement.iban", "FR76 1470 7000 5008 0123 4567 869")
     resultat = run("valider", write_yaml(territoire_data), TERRITOIRE)
     assert resultat.returncode == 1

@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 import alize_docs
 from alize_docs.inputs.yaml import read_yaml
 
-from .conftest import DELETE, FIXTURES, TERRITOIRE, set_path
+from .conftest import DELETE, FIXTURES, TERRITOIRE, lisible, set_path
 from .test_budget import montant
 
 COOPERATION = FIXTURES / "cooperation-menuiseries-du-toulois.yaml"
@@ -31,7 +31,7 @@ def word() -> docx.document.Document:
 
 
 def texte(document: docx.document.Document) -> str:
-    return "\n".join(p.text for p in document.paragraphs)
+    return lisible("\n".join(p.text for p in document.paragraphs))
 
 
 def test_the_example_loads_exactly_as_it_is_and_is_valid() -> None:
@@ -95,7 +95,7 @@ def test_schedule_adds_up_exactly_and_respects_deferral_and_duration(word: docx.
 
 def test_mandataire_and_signatories(word: docx.document.Document) -> None:
     assert "L'entreprise partenaire SIDE est désignée «\u00a0mandataire\u00a0»" in texte(word)
-    blocs = [c.text.split("\n")[0] for t in word.tables for r in t.rows for c in r.cells
+    blocs = [lisible(c.text.split("\n")[0]) for t in word.tables for r in t.rows for c in r.cells
              if c.text.startswith(("Pour ", "Le président"))]
     assert blocs == ["Pour le bénéficiaire, Menuiseries du Toulois", "Le président du comité d'agrément",
                      "Pour l'entreprise partenaire SIDE", "Pour l'entreprise partenaire Fonderie de la Moselle SAS",

@@ -24,7 +24,7 @@ from alize_docs.inputs.yaml import read_yaml
 from .conftest import FIXTURES, TERRITOIRE, set_path
 
 COOPERATION = FIXTURES / "cooperation-menuiseries-du-toulois.yaml"
-ESPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
+ESPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2019": "'", "\u2011": "-"})
 MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
         "décembre")
 

@@ -16,10 +16,9 @@ import pytest
 import alize_docs
 from alize_docs.clauses.markup import MarkupError, parse_blocks
 from alize_docs.inputs.yaml import read_yaml
-from alize_docs.render.text import docx_text
 from alize_docs.rules.blancs import find_blanks
 
-from .conftest import DELETE, FIXTURES, RACINE, set_path
+from .conftest import DELETE, FIXTURES, RACINE, docx_text, set_path
 
 COOPERATION = FIXTURES / "cooperation-menuiseries-du-toulois.yaml"
 

@@ -20,10 +20,9 @@ from alize_docs.clauses.library import bundled_path
 from alize_docs.cli import main
 from alize_docs.inputs.yaml import load_model, read_yaml
 from alize_docs.render.package import write_package
-from alize_docs.render.text import docx_text
 from alize_docs.rules.blancs import find_blanks
 
-from .conftest import TERRITOIRE, set_path
+from .conftest import TERRITOIRE, docx_text, set_path
 from .test_budget import montant
 
 CORPUS = sorted((Path(__file__).parent / "data" / "mauvais").glob("*.yaml"))

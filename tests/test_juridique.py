@@ -16,10 +16,9 @@ import pytest
 
 import alize_docs
 from alize_docs.clauses.library import ClauseLibrary, bundled_path
-from alize_docs.render.text import docx_text
 from alize_docs.review.library_check import check_library
 
-from .conftest import FIXTURES, run_cli, set_path
+from .conftest import FIXTURES, docx_text, run_cli, set_path
 
 CCI = "Chambre de commerce et d'industrie de Meurthe-et-Moselle"
 

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import alize_docs
-from alize_docs.render.text import docx_text
 
-from .conftest import set_path
+from .conftest import docx_text, set_path
 
 
 def textes(data: dict[str, Any], write_yaml: Callable[..., Path], tmp_path: Path) -> dict[str, str]:

@@ -23,7 +23,7 @@ CAS: list[tuple[str, dict[str, Any], str, str]] = [
     ("objectives-zero", {"dispositif.objectifs.projets": "0"}, "objectives", "dispositif.objectifs.projets"),
     ("objectives-negative", {"dispositif.objectifs.emplois": "-5"}, "objectives", "dispositif.objectifs.emplois"),
     ("day-rate", {"dispositif.valorisation_jour": "650"}, "day-rate", "dispositif.valorisation_jour"),
-    ("cdc-cap", {"cdc.apports.avances": ["60000", "60000", "60000"]}, "cdc-cap", "cdc.apports.avances"),
+    ("cdc-cap", {"cdc.apports.avances": ["70000", "70000", "70000"]}, "cdc-cap", "cdc.apports.avances"),
     ("astrees", {"depenses_fonctionnement.contribution_astrees": ["3000", "3000", "2500"]}, "astrees",
      "depenses_fonctionnement.contribution_astrees[2]"),
     ("accounts-checksum", {"operateur.comptes.avances.iban": "FR76 1470 7000 5008 0123 4567 868"}, "accounts",
@@ -69,15 +69,19 @@ def test_the_example_breaks_no_rule() -> None:
 
 
 def test_cdc_cap_message_states_both_amounts(territoire_data: dict[str, Any], write_yaml: Callable[..., Path]) -> None:
-    set_path(territoire_data, "cdc.apports.avances", ["60000", "60000", "60000"])
+    set_path(territoire_data, "cdc.apports.avances", ["70000", "70000", "70000"])
     [probleme] = alize_docs.check_file(write_yaml(territoire_data)).problemes
-    assert probleme.message == ("La dotation de la CDC (180\u202f000\u00a0€) dépasse 20\u202f% des autres dotations "
-                                "au fonds d'avances (150\u202f000\u00a0€, soit 20\u202f% de 750\u202f000\u00a0€).")
+    assert probleme.message == (
+        "La dotation de la CDC (210\u202f000\u00a0€) dépasse 20\u202f% du total des dotations privées et publiques "
+        "des autres partenaires au fonds d'avances remboursables (150\u202f000\u00a0€, soit 20\u202f% de "
+        "750\u202f000\u00a0€, article 4) : elle peut être au plus de 150\u202f000\u00a0€.")
 
 
 def test_cdc_cap_is_inclusive(territoire_data: dict[str, Any], write_yaml: Callable[..., Path]) -> None:
     set_path(territoire_data, "cdc.apports.avances", ["50000", "50000", "50000"])  # exactly 20 % of 750 000
     assert alize_docs.check_file(write_yaml(territoire_data)).ok
+    set_path(territoire_data, "cdc.apports.avances", ["50000", "50000", "50000.01"])
+    assert [p.code for p in alize_docs.check_file(write_yaml(territoire_data)).problemes] == ["cdc-cap"]
 
 
 def test_a_valid_renewal_passes(territoire_data: dict[str, Any], write_yaml: Callable[..., Path]) -> None:

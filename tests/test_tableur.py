@@ -201,7 +201,7 @@ def test_a_rule_broken_in_a_workbook_names_its_row(classeur: Path) -> None:
     rapport = alize_docs.check_file(classeur)
     assert [(p.code, p.lieu) for p in rapport.problemes] == [
         ("cdc-cap", "Financeurs, ligne 11 (CDC : avances année 1)")]
-    assert "dépasse 20\u202f% des autres dotations" in rapport.text()
+    assert "dépasse 20\u202f% du total des dotations privées et publiques" in rapport.text()
 
 
 def test_what_a_person_types_in_calc_is_read_as_meant(classeur: Path, toulinois: Territoire) -> None:

@@ -169,6 +169,8 @@ class ContexteTerritoire(TypedDict):
     cdc_representee: str
     operateur_represente: str
     president_representant: str
+    representant_astrees: str
+    representant_legal_operateur: str
 
 
 class ContexteCooperation(TypedDict):
@@ -245,8 +247,7 @@ def contexte_territoire(territoire: Territoire) -> ContexteTerritoire:
         "alize": nom_dispositif(t),
         "budget": budget,
         "valorisation_totale": sum(budget.valorisation(), Decimal(0)),
-        "part_cdc": (budget.dotation_cdc * 100 / budget.autres_dotations).quantize(Decimal("0.1"))
-        if budget.autres_dotations else Decimal(0),
+        "part_cdc": budget.part_cdc,
         "programme": ProgrammeTermes(),
         "departement": departement,
         "zone_emploi": noms.lieu(t.dispositif.zone_emploi),
@@ -256,6 +257,9 @@ def contexte_territoire(territoire: Territoire) -> ContexteTerritoire:
         "du_prefet": noms.accord(prefet.civilite, "du Préfet", "de la Préfète"),
         "qualite_directeur_cdc": directeur.qualite or noms.directeur_regional(directeur.civilite),
         "president_representant": noms.representant(t.comite_agrement.president.civilite),
+        "representant_astrees": noms.representant(t.astrees.representant.civilite),
+        "representant_legal_operateur": noms.accord(t.operateur.representant.civilite, "son représentant légal",
+                                                    "sa représentante légale"),
         "operateur_represente": "représenté" if t.operateur.denomination.tncc == 2 else "représentée",
         "cdc_representee": noms.represente_par(True, directeur.civilite, "directeur régional",
                                                "directrice régionale"),

@@ -68,7 +68,8 @@ def _par_categorie(budget: Budget, attribut: str, total: str, cellule: Formatter
         membres = [c for c in budget.contributions if c.categorie == categorie and any(getattr(c, attribut))]
         if not membres:
             continue
-        lignes.append(_groupe(libelle, 5))
+        if not (len(membres) == 1 and membres[0].nom.casefold().startswith(libelle.casefold())):
+            lignes.append(_groupe(libelle, 5))  # not above a single row that already says it (the CDC, the État)
         lignes += [_ligne(c.nom, getattr(c, attribut), cellule=cellule) for c in membres]
         if len(membres) > 1:
             lignes.append(_ligne(f"Sous-total {libelle.lower()}", _sum(membres, attribut), "subtotal", cellule))

@@ -9,9 +9,17 @@ Read from ``modeles/<nom>.yaml`` (the first folder of the library's stack that h
     citations:
       - {document: convention-partenariat, texte: "accompagner les bénéficiaires de façon rapide",
          source: annexe-2-cahier-des-charges}
+    sections_source:
+      annexe-2-cahier-des-charges:
+        source: "Présentation « Fonctionnement et principes d'ALIZÉ® » (ASTREES, 2011)"
+        sections:
+          - {source: "ALIZÉ®, qu'est-ce ?"}
+          - {source: "Qu'est ce que l'accompagnement Alizé®", annexe: "Qu'est-ce que l'accompagnement ALIZÉ® ?"}
 
 Validation refuses a signature outside the period (rule ``model``); the library check verifies that each dated
-fact is in the model's text and not after the period's start, and that each quotation is in both documents.
+fact is in the model's text and not after the period's start, that each quotation is in both documents, and that
+a document drafted from a source has a heading (or a table's caption) for each of the source's sections: its
+``annexe`` heading, or the source's own words when the heading kept them.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from alize_docs.errors import ModelError
 from alize_docs.formatting import parse_date
 from alize_docs.inputs.yaml import read_yaml
 
-__all__ = ["Citation", "FaitDate", "FaitsModele", "faits_modele", "periodes"]
+__all__ = ["Citation", "Couverture", "FaitDate", "FaitsModele", "SectionSource", "faits_modele", "periodes"]
 
 
 @dataclass(frozen=True)
@@ -48,10 +56,32 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class SectionSource:
+    """A heading of a document's source, and the heading that covers it in the document (the same by default)."""
+
+    source: str
+    annexe: str = ""
+
+    @property
+    def titre(self) -> str:
+        return self.annexe or self.source
+
+
+@dataclass(frozen=True)
+class Couverture:
+    """The sections of *source* that *document* must cover, in the source's order."""
+
+    document: str
+    source: str
+    sections: tuple[SectionSource, ...]
+
+
+@dataclass(frozen=True)
 class FaitsModele:
     periode: PeriodeSignature | None = None
     faits_dates: tuple[FaitDate, ...] = ()
     citations: tuple[Citation, ...] = ()
+    couvertures: tuple[Couverture, ...] = ()
 
 
 _MEMO: dict[tuple[Path, int], FaitsModele] = {}
@@ -88,11 +118,15 @@ def _lire(chemin: Path, nom: str) -> FaitsModele:
         faits = tuple(FaitDate(str(f["texte"]), _date(f["date"])) for f in donnees.get("faits_dates") or [])
         citations = tuple(Citation(str(c["document"]), str(c["texte"]), str(c["source"]))
                           for c in donnees.get("citations") or [])
-    except (KeyError, TypeError, ValueError) as exc:
+        couvertures = tuple(
+            Couverture(str(document), str(c["source"]),
+                       tuple(SectionSource(str(r["source"]), str(r.get("annexe") or "")) for r in c["sections"]))
+            for document, c in (donnees.get("sections_source") or {}).items())
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         detail = str(exc) if isinstance(exc, ValueError) else f"clé manquante ou mal formée ({exc})"
-        raise ModelError(f"periode_signature, faits_dates ou citations : {detail}", modele=nom,
+        raise ModelError(f"periode_signature, faits_dates, citations ou sections_source : {detail}", modele=nom,
                          fichier=chemin) from None
-    return FaitsModele(periode, faits, citations)
+    return FaitsModele(periode, faits, citations, couvertures)
 
 
 def _date(valeur: object) -> dt.date:

@@ -35,11 +35,11 @@ import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from alize_docs.clauses.markup import MarkupError, parse_blocks, protect
+from alize_docs.clauses.markup import MarkupError, outside_values, parse_blocks, protect
 from alize_docs.document import Block, ClauseUse, Table, TableRef
 from alize_docs.domain.programme import MAJORITES, Majorite
 from alize_docs.errors import ClauseError, CodeRegle, ModelError
-from alize_docs.formatting import typographie
+from alize_docs.formatting import typographie, typographie_redaction
 from alize_docs.inputs.yaml import read_yaml
 
 __all__ = ["LIMITES_RENDU", "Clause", "ClauseLibrary", "LimitesRendu", "Modele", "TermeObligatoire", "bundled_path"]
@@ -293,7 +293,7 @@ class ClauseLibrary:
                 raise ClauseError(_describe(exc), clause=clause.id, version=clause.version,
                                   ligne=_template_line(exc, clause), fichier=clause.chemin) from exc
         try:
-            return parse_blocks(typographie(texte))
+            return parse_blocks(typographie(outside_values(texte, typographie_redaction)))
         except MarkupError as exc:
             raise ClauseError(str(exc), clause=clause.id, version=clause.version, ligne=exc.ligne,
                               fichier=clause.chemin) from None

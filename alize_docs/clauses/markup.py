@@ -11,7 +11,9 @@ After a clause's variables are filled in, its text is parsed here into paragraph
   ``@signatures groupe`` one line of the parties or one signature block per party of a group (:data:`GROUPES`;
   after ``|``, a role for ``@parties``, a title « l'entreprise » for ``@signatures``),
   filled in by assembly (``@parties groupe | rôle`` writes each party as « Nom, rôle, représentée par… »);
-- ``**gras**`` and ``*italique*`` inside a paragraph; ``1er`` gets its superscript by itself.
+- ``**gras**`` and ``*italique*`` inside a paragraph; ``1er`` gets its superscript by itself;
+- ``| a | b |`` lines: a table written in the clause, its first line the header row (cells are plain text);
+  ``@largeurs 3,6 5 7,4`` right before it gives its columns' widths in centimetres.
 
 Values typed by users reach this parser wrapped by :func:`protect`, so nothing in them is ever
 read as markup: ``**``, ``#``, ``- `` or ``@`` in a user's text stay as typed. In a multi-line
@@ -21,11 +23,23 @@ value, a blank line starts a new paragraph and a single line break is a space.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from alize_docs.document import Block, Paragraph, Renvoi, Run, SignatureBlock, SignatureTable, TableRef
+from alize_docs.document import (
+    Block,
+    Cell,
+    Paragraph,
+    Renvoi,
+    Row,
+    Run,
+    SignatureBlock,
+    SignatureTable,
+    Table,
+    TableRef,
+)
 
-__all__ = ["GROUPES", "MarkupError", "parse_blocks", "protect"]
+__all__ = ["GROUPES", "MarkupError", "outside_values", "parse_blocks", "protect"]
 
 GROUPES = ("entreprises", "collectivites", "organismes", "partenaires_etat", "entreprises_competences")
 """The groups of parties ``@parties`` and ``@signatures`` may name (the lists of the documents' contexts)."""
@@ -56,6 +70,20 @@ def protect(valeur: str) -> str:
     return _OUVRE + _PARA.join(paragraphes) + _FERME
 
 
+_VALEUR = re.compile(f"({_OUVRE}[^{_FERME}]*{_FERME})")
+
+
+def outside_values(texte: str, fonction: Callable[[str], str]) -> str:
+    """Return *texte* with *fonction* applied to the drafter's words only, never inside a user's value.
+
+    >>> outside_values("a" + protect("a") + "a", str.upper) == "A" + protect("a") + "A"
+    True
+    """
+    if _OUVRE not in texte:
+        return fonction(texte)
+    return "".join(m if m.startswith(_OUVRE) else fonction(m) for m in _VALEUR.split(texte))
+
+
 @dataclass
 class _Brut:
     style: str
@@ -71,6 +99,7 @@ def parse_blocks(texte: str) -> list[Block]:
     """
     bruts: list[_Brut | list[_Brut]] = []
     courant: _Brut | None = None
+    largeurs: dict[int, str] = {}  # a table's position in *bruts* → its « @largeurs »
     for numero, ligne in enumerate(texte.split("\n"), start=1):
         if not ligne.strip():
             courant = None
@@ -83,8 +112,12 @@ def parse_blocks(texte: str) -> list[Block]:
             courant.texte += " " + ligne.strip()
             continue
         courant = _line_block(ligne, numero)
-        if courant.style == "signature":
-            if bruts and isinstance(bruts[-1], list):
+        if courant.style == "widths":
+            largeurs[len(bruts)] = courant.texte
+            courant = None
+            continue
+        if courant.style in ("signature", "row"):
+            if bruts and isinstance(bruts[-1], list) and bruts[-1][0].style == courant.style:
                 bruts[-1].append(courant)
             else:
                 bruts.append([courant])
@@ -92,8 +125,10 @@ def parse_blocks(texte: str) -> list[Block]:
         else:
             bruts.append(courant)
     blocs: list[Block] = []
-    for brut in bruts:
-        if isinstance(brut, list):
+    for position, brut in enumerate(bruts):
+        if isinstance(brut, list) and brut[0].style == "row":
+            blocs.append(_table(brut, largeurs.get(position, "")))
+        elif isinstance(brut, list):
             blocs.append(SignatureTable(tuple(_signature(b) for b in brut)))
         elif brut.style == "pagebreak":
             blocs.append(Paragraph("pagebreak"))
@@ -107,7 +142,7 @@ def parse_blocks(texte: str) -> list[Block]:
 
 
 def _starts_block(ligne: str) -> bool:
-    return ligne.startswith(("#", "@")) or _PUCE.fullmatch(ligne) is not None
+    return ligne.startswith(("#", "@", "|")) or _PUCE.fullmatch(ligne) is not None
 
 
 def _line_block(ligne: str, numero: int) -> _Brut:
@@ -121,11 +156,13 @@ def _line_block(ligne: str, numero: int) -> _Brut:
         if niveau > 2:
             raise MarkupError("une puce a au plus deux niveaux (0 ou 2 espaces avant « - »)", numero)
         return _Brut(f"bullet{niveau}", puce[2].strip(), numero)
+    if ligne.startswith("|"):
+        return _Brut("row", ligne.strip(), numero)
     if directive := _DIRECTIVE.fullmatch(ligne.strip()):
         nom, reste = directive[1], directive[2].strip()
         styles = {"centre": "center", "sous-titre": "subtitle", "signature": "signature",
                   "saut-de-page": "pagebreak", "tableau": "table", "parties": "parties",
-                  "signatures": "signatures"}
+                  "signatures": "signatures", "largeurs": "widths"}
         if nom not in styles:
             raise MarkupError(f"directive inconnue « @{nom} » (admises : {', '.join(styles)})", numero)
         return _Brut(styles[nom], reste, numero)
@@ -157,6 +194,42 @@ def _split_paragraphs(texte: str) -> list[str]:
         courant += car
     morceaux.append(courant)
     return [m for m in morceaux if m.replace(_OUVRE, "").replace(_FERME, "").strip()]
+
+
+def _table(bruts: list[_Brut], largeurs: str = "") -> Table:
+    """A table written in the clause: ``| a | b |`` lines, the first one the header row; *largeurs* the widths of
+    its columns in centimetres (« 3,6 5 7,4 »), or even columns."""
+    try:
+        colonnes = tuple(float(x.replace(",", ".")) for x in largeurs.split())
+    except ValueError:
+        raise MarkupError(f"« @largeurs {largeurs} » : des largeurs en centimètres sont attendues (3,6 5 7,4)",
+                          bruts[0].ligne) from None
+    lignes: list[tuple[Cell, ...]] = []
+    for brut in bruts:
+        cellules = _cells(brut.texte.strip().removeprefix("|").removesuffix("|"))
+        if lignes and len(cellules) != len(lignes[0]):
+            raise MarkupError(f"ligne de tableau de {len(cellules)} cellules, l'en-tête en a {len(lignes[0])}",
+                              brut.ligne)
+        lignes.append(tuple(Cell("".join(r.text for r in _runs(c.replace(_PARA, " ").strip()))) for c in cellules))
+    if colonnes and len(colonnes) != len(lignes[0]):
+        raise MarkupError(f"« @largeurs » donne {len(colonnes)} largeurs pour {len(lignes[0])} colonnes",
+                          bruts[0].ligne)
+    return Table(lignes[0], tuple(Row(cellules) for cellules in lignes[1:]), widths=colonnes)
+
+
+def _cells(texte: str) -> list[str]:
+    """Split a line at each ``|`` that is not inside a user's value."""
+    morceaux, courant, litteral = [], "", False
+    for car in texte:
+        if car in (_OUVRE, _FERME):
+            litteral = car == _OUVRE
+        if car == "|" and not litteral:
+            morceaux.append(courant)
+            courant = ""
+            continue
+        courant += car
+    morceaux.append(courant)
+    return morceaux
 
 
 def _signature(brut: _Brut) -> SignatureBlock:

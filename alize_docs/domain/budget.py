@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from alize_docs.domain.models import Territoire
 from alize_docs.domain.programme import DUREE_ANNEES, PLAFOND_CDC, VALORISATION_JOUR
@@ -89,8 +89,34 @@ class Budget:
         return sum(self.avances(), _ZERO) - self.dotation_cdc
 
     @property
+    def total_dotations(self) -> Decimal:
+        """« le total des dotations privées et publiques » of the model's Article 4: every endowment to the advances
+        fund over the convention, the CDC's included (the CDC is a public body, and its endowment one of them)."""
+        return sum(self.avances(), _ZERO)
+
+    @property
     def plafond_cdc(self) -> Decimal:
+        """The CDC's cap: 20 % of the total of the other partners' endowments, private and public (model, art. 4,
+        read as the program's rule states it: the CDC's own endowment is not in the base)."""
         return self.autres_dotations * PLAFOND_CDC
+
+    @property
+    def dotation_cdc_max(self) -> Decimal:
+        """The largest CDC endowment the other endowments allow, to the cent below: c ≤ 20 % × autres.
+
+        >>> autres = Contribution("a", "A", "entreprise", (Decimal(750000), _ZERO, _ZERO), (), ())
+        >>> Budget((autres,), ()).dotation_cdc_max
+        Decimal('150000.00')
+        """
+        return self.plafond_cdc.quantize(Decimal("0.01"), ROUND_DOWN)
+
+    @property
+    def part_cdc(self) -> Decimal:
+        """The CDC's endowment as a percentage of the other partners' endowments, to one decimal (what the cap is
+        set on)."""
+        if not self.autres_dotations:
+            return _ZERO
+        return (self.dotation_cdc * 100 / self.autres_dotations).quantize(Decimal("0.1"))
 
     @property
     def total_financier(self) -> Decimal:

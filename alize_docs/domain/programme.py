@@ -31,7 +31,8 @@ CONTRIBUTION_ASTREES_ANNUELLE = Decimal(_TERMES["convention"]["contribution_astr
 """ASTREES receives 3 000 € a year, 9 000 € over the convention (model, art. 7)."""
 
 PLAFOND_CDC = Decimal(_TERMES["convention"]["plafond_cdc"])
-"""The CDC may endow the advances fund up to 20 % of the other endowments to it (model, art. 4)."""
+"""The CDC may endow the advances fund up to 20 % of the total of the endowments to it, its own included
+(« du total des dotations privées et publiques », model, art. 4)."""
 
 AVANCE_DUREE_MAX_MOIS: int = _TERMES["avance"]["duree_max_mois"]
 AVANCE_DIFFERE_MAX_MOIS: int = _TERMES["avance"]["differe_max_mois"]

@@ -33,6 +33,7 @@ from lxml import etree
 
 from alize_docs.document import AssembledDocument
 from alize_docs.errors import RenderError
+from alize_docs.formatting import glyphes
 from alize_docs.render.package import package_bytes
 from alize_docs.render.provenance import Provenance, add_custom_properties, provenance, read_provenance
 from alize_docs.render.wordml import blocks_xml
@@ -77,7 +78,8 @@ def render_bundle(documents: Sequence[AssembledDocument], template: Path, title:
     for i, document in enumerate(documents):
         if i:
             section = word.add_section(WD_SECTION.NEW_PAGE)
-            _replace_story(section.header, entete, f"{document.short_title}\t{document.header}")
+            _replace_story(section.header, entete, glyphes(f"{document.short_title}\t{document.header}",
+                                                           traits=False))
             _replace_story(section.footer, pied, None)
         _add_blocks(word, document)
     for section in word.sections:
@@ -92,8 +94,8 @@ def render_bundle(documents: Sequence[AssembledDocument], template: Path, title:
 
 
 def _open_template(template: Path, document: AssembledDocument) -> WordDocument:
-    return fill_template(template, {"entete": document.header, "titre": document.title,
-                                     "titre_court": document.short_title})
+    return fill_template(template, {"entete": glyphes(document.header, traits=False), "titre": glyphes(
+        document.title, traits=False), "titre_court": glyphes(document.short_title, traits=False)})
 
 
 class _TemplateEnvironment(ImmutableSandboxedEnvironment):

@@ -16,8 +16,12 @@ VISIBLE = re.compile(r"word/(document|header\d*|footer\d*)\.xml$")
 
 
 def paragraph_texts(racine: etree._Element) -> list[str]:
-    """Return the text of every paragraph under *racine*."""
-    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in racine.iter(qn("w:p"))]
+    """Return the text of every paragraph under *racine* (a no-break hyphen, ``w:noBreakHyphen``, reads « - »)."""
+    return ["".join("-" if t.tag == _TRAIT else t.text or "" for t in p.iter(qn("w:t"), _TRAIT))
+            for p in racine.iter(qn("w:p"))]
+
+
+_TRAIT = qn("w:noBreakHyphen")
 
 
 def docx_text(donnees: bytes | None = None, chemin: Path | str = "document.docx") -> str:

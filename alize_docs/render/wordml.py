@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 from alize_docs.assembly.tables import column_widths
 from alize_docs.document import Block, Paragraph, Run, SignatureTable, Table, TableRef
 from alize_docs.errors import RenderError
+from alize_docs.formatting import TRAIT_INSECABLE, glyphes
 
 __all__ = ["LIGNES_INSECABLES", "blocks_xml", "paragraph_xml"]
 
@@ -63,12 +64,12 @@ def blocks_xml(blocks: Sequence[Block], ids: dict[str, str], largeur_utile: floa
 
 
 def _kept_with_signatures(blocks: Sequence[Block]) -> set[int]:
-    """Return the positions of the paragraphs a signature table must not be parted from: the one or two right
-    before it (« Fait à …, le … », « Les entreprises partenaires : », « … est signée par : »), so that a
-    signature page never stands alone."""
+    """Return the positions of the paragraphs a table must not be parted from: the one or two right before it
+    (« Fait à …, le … », « Les entreprises partenaires : », « … est signée par : »; a heading and a caption), so
+    that a signature page never stands alone and a table never stands without its title."""
     gardes = set()
     for i, bloc in enumerate(blocks):
-        if isinstance(bloc, SignatureTable):
+        if isinstance(bloc, SignatureTable | Table):  # a table, too, keeps its heading and its caption
             for j in range(i - 1, max(i - 3, -1), -1):
                 precedent = blocks[j]
                 if not isinstance(precedent, Paragraph) or precedent.style == "pagebreak":
@@ -85,14 +86,27 @@ def paragraph_xml(style_id: str, runs: Sequence[Run], gras: bool = False, jc: st
     garde = {True: "<w:keepNext/>", None: '<w:keepNext w:val="0"/>', False: ""}[garder]
     proprietes = (f'<w:pStyle w:val="{escape(style_id, _ATTR)}"/>' + garde + ("<w:keepLines/>" if lignes else "")
                   + (f'<w:jc w:val="{jc}"/>' if jc else ""))
-    return f"<w:p><w:pPr>{proprietes}</w:pPr>{''.join(_run_xml(r, gras) for r in runs)}</w:p>"
+    return f"<w:p><w:pPr>{proprietes}</w:pPr>{''.join(_run_xml(r, gras) for r in _typographic(runs))}</w:p>"
+
+
+def _typographic(runs: Sequence[Run]) -> list[Run]:
+    """Return *runs* with the printing glyphs of :func:`~alize_docs.formatting.glyphes`, applied to the paragraph's
+    whole text (a « ; » opening a run still gets its space) and cut again at the same places."""
+    texte = glyphes("".join(r.text for r in runs))
+    resultat, debut = [], 0
+    for run in runs:
+        fin = debut + len(run.text)
+        resultat.append(Run(texte[debut:fin], run.bold, run.italic, run.superscript))
+        debut = fin
+    return resultat
 
 
 def _run_xml(run: Run, gras: bool = False) -> str:
     proprietes = ("<w:b/>" if run.bold or gras else "") + ("<w:i/>" if run.italic else "") + (
         '<w:vertAlign w:val="superscript"/>' if run.superscript else "")
-    morceaux = run.text.split("\t")
-    texte = "<w:tab/>".join(f'<w:t xml:space="preserve">{escape(m)}</w:t>' for m in morceaux)
+    texte = "<w:tab/>".join("<w:noBreakHyphen/>".join(f'<w:t xml:space="preserve">{escape(m)}</w:t>'
+                                                      for m in morceau.split(TRAIT_INSECABLE))
+                            for morceau in run.text.split("\t"))
     return f"<w:r>{f'<w:rPr>{proprietes}</w:rPr>' if proprietes else ''}{texte}</w:r>"
 
 

@@ -57,7 +57,7 @@ VARIABLES_TERRITOIRE: dict[str, str] = {
     "alize": "le nom du dispositif, « ALIZÉ® » et son nom",
     "budget": "le budget sur trois ans (annexe 1) : dotations, dépenses, totaux par année",
     "valorisation_totale": "la valeur des jours de compétences apportés sur trois ans",
-    "part_cdc": "la dotation de la CDC en pourcentage des autres dotations au fonds d'avances",
+    "part_cdc": "la dotation de la CDC en pourcentage du total des dotations des autres partenaires au fonds d'avances",
     "programme": "les termes fixes du programme : duree_annees, valorisation_jour, contribution_astrees_annuelle, "
                  "contribution_astrees_totale, plafond_cdc",
     "qualite_prefet": "le titre du préfet ou de la préfète, accordé à sa civilité",
@@ -71,6 +71,9 @@ VARIABLES_TERRITOIRE: dict[str, str] = {
     "cdc_representee": "« représentée par son directeur régional » ou « … sa directrice régionale »",
     "operateur_represente": "« représenté » ou « représentée », accordé au nom de l'opérateur",
     "president_representant": "« représentant » ou « représentante », accordé au président du comité",
+    "representant_astrees": "« représentant » ou « représentante », accordé au représentant d'ASTREES (sans qualité)",
+    "representant_legal_operateur": "« son représentant légal » ou « sa représentante légale » (l'opérateur, sans "
+                                    "qualité)",
 }
 """The meaning of each variable of the convention's and the annexes' clauses."""
 
@@ -154,6 +157,8 @@ _BALISAGE = """| balisage | sens |
 | `@centre …`, `@sous-titre …`, `@saut-de-page` | paragraphe centré, sous-titre, saut de page |
 | `@signature Pour X \\| nom \\| qualité` | une case d'un tableau de signatures |
 | `@tableau nom` | un tableau calculé (budget, plan de financement, compétences, échéancier) |
+| `\\| a \\| b \\|` (une ligne par rangée) | un tableau écrit dans la clause, sa première ligne en en-tête \
+(`@largeurs 3,6 5 7,4` juste avant : ses colonnes, en cm) |
 | `{{ variable \\| filtre }}`, `{% if … %}` | une variable, une condition (Jinja, en bac à sable) |"""
 
 

@@ -6,8 +6,11 @@ given (checked on the template's syntax tree against real sample inputs, so a br
 do not take is checked too); every document renders for several sample inputs (first convention,
 renewal, agreement with and without an advance); and the program's mandatory terms are still in
 each model's text; each dated fact a model lists (``faits_dates``) is in its text and not later than the start
-of its signing period; each phrase one document quotes from another (``citations``) is in both. A reviewer who
-deletes « 0 % » or misspells a variable hears of it here.
+of its signing period; each phrase one document quotes from another (``citations``) is in both; a document drafted
+from a source (``sections_source``: Annexe 2 from ASTREES's presentation) has a heading or a table caption for each
+of the source's sections; the convention and Annexe 2 state the comité d'agrément's majority of the model
+(``parametres.majorite_comite``) in the words of ``MAJORITES``, and no other. A reviewer who deletes « 0 % », a
+section of the cahier des charges or misspells a variable hears of it here.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from alize_docs.assembly.assemble import assemble_cooperation, assemble_territor
 from alize_docs.assembly.context import contexte_cooperation, contexte_territoire
 from alize_docs.clauses.faits import faits_modele
 from alize_docs.clauses.library import ClauseLibrary, bundled_path
-from alize_docs.document import DocumentKind
+from alize_docs.document import DocumentKind, Paragraph
 from alize_docs.domain.models import Cooperation, Territoire
-from alize_docs.domain.programme import DOCUMENTS_TERRITOIRE
+from alize_docs.domain.programme import DOCUMENTS_TERRITOIRE, MAJORITES
 from alize_docs.errors import AlizeError, ClauseError, ModelError
 from alize_docs.inputs.yaml import load_model, read_yaml
 
@@ -81,6 +84,7 @@ def check_library(library: ClauseLibrary) -> list[LibraryProblem]:
         for echantillon in echantillons:
             problemes += _check_model(library, nom, modele.documents, echantillon)
         problemes += _check_dates_and_quotations(library, nom, echantillons[0])
+        problemes += _check_sections_and_majority(library, nom, echantillons[0])
     problemes += _check_all_versions(library)
     return list(dict.fromkeys(problemes))
 
@@ -178,6 +182,52 @@ def _check_dates_and_quotations(library: ClauseLibrary, nom: str, echantillon: E
             elif citation.texte not in textes[kind]:
                 yield LibraryProblem("modeles", nom, f"citation « {citation.texte} » absente du document {kind} "
                                                      f"({role})")
+
+
+_TITRES = ("title", "subtitle", "heading1", "heading2", "heading3", "center")
+_NUMERO = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
+_MAJORITE_DOCUMENTS: tuple[DocumentKind, ...] = ("convention-partenariat", "annexe-2-cahier-des-charges")
+
+
+def _titre(texte: str) -> str:
+    """A heading as the coverage check compares it: no number, one case, one apostrophe, single spaces."""
+    return _NUMERO.sub("", _lisible(texte).replace("’", "'").strip()).casefold()
+
+
+def _check_sections_and_majority(library: ClauseLibrary, nom: str, echantillon: Echantillon
+                                 ) -> Iterator[LibraryProblem]:
+    """Each section of a document's source has its heading (or caption) in the document; the convention and
+    Annexe 2 state the model's majority, and no other."""
+    try:
+        modele = library.modele(nom)
+        faits = faits_modele(library, nom)
+        territoire = echantillon.territoire.model_copy(update={"modele": nom})
+        documents = {kind: assemble_territory_document(territoire, library, kind)
+                     for kind in DOCUMENTS_TERRITOIRE if kind in modele.documents}
+    except AlizeError:  # reported by the other checks
+        return
+    for couverture in faits.couvertures:
+        document = documents.get(cast(DocumentKind, couverture.document))
+        if document is None:
+            yield LibraryProblem("modeles", nom, f"sections_source : document « {couverture.document} » inconnu")
+            continue
+        titres = {_titre(b.text) for b in document.blocks if isinstance(b, Paragraph) and b.style in _TITRES}
+        for section in couverture.sections:
+            if _titre(section.titre) not in titres:
+                yield LibraryProblem("modeles", nom, f"section « {section.source} » de la source ({couverture.source}) "
+                                                     f"sans titre « {section.titre} » dans le document "
+                                                     f"{couverture.document}")
+    regle = MAJORITES[modele.majorite]
+    for kind in _MAJORITE_DOCUMENTS:
+        if kind not in documents:
+            continue
+        texte = _lisible(documents[kind].text)
+        if regle not in texte:
+            yield LibraryProblem("modeles", nom, f"le document {kind} ne dit pas la majorité du modèle : « {regle} »")
+        for autre in set(MAJORITES.values()) - {regle}:
+            if autre in texte:
+                yield LibraryProblem("modeles", nom, f"le document {kind} dit une autre majorité que celle du modèle "
+                                                     f"(« {autre} » au lieu de « {regle} »)")
 
 
 def _check_names(library: ClauseLibrary, ident: str, version: str, contexte: Mapping[str, Any]

@@ -97,14 +97,16 @@ def day_rate(ctx: Contexte) -> Iterator[Probleme]:
 
 
 def cdc_cap(ctx: Contexte) -> Iterator[Probleme]:
-    """The CDC's endowment of the advances fund is at most 20 % of the other endowments to it."""
+    """The CDC's endowment of the advances fund is at most 20 % of the other partners' endowments to it, private
+    and public (« dans la limite de 20 % du total des dotations privées et publiques », model, art. 4)."""
     b = ctx.budget
     if b.dotation_cdc > b.plafond_cdc:
+        taux = format_pourcentage(PLAFOND_CDC * 100)
         yield Probleme("cdc-cap", ("cdc", "apports", "avances"),
-                       f"La dotation de la CDC ({format_montant(b.dotation_cdc)}) dépasse "
-                       f"{format_pourcentage(PLAFOND_CDC * 100)} des autres dotations au fonds d'avances "
-                       f"({format_montant(b.plafond_cdc)}, soit {format_pourcentage(PLAFOND_CDC * 100)} de "
-                       f"{format_montant(b.autres_dotations)}).")
+                       f"La dotation de la CDC ({format_montant(b.dotation_cdc)}) dépasse {taux} du total des "
+                       f"dotations privées et publiques des autres partenaires au fonds d'avances remboursables "
+                       f"({format_montant(b.plafond_cdc)}, soit {taux} de {format_montant(b.autres_dotations)}, "
+                       f"article 4) : elle peut être au plus de {format_montant(b.dotation_cdc_max)}.")
 
 
 def astrees(ctx: Contexte) -> Iterator[Probleme]:
