@@ -154,6 +154,7 @@ class AssembledDocument:
     blocks: tuple[Block, ...]
     clauses: tuple[ClauseUse, ...] = field(default_factory=tuple)
     input_sha256: str = ""
+    clause_texts: tuple[str, ...] = ()  # each clause's text as a reader sees it (controler: hand edits)
 
     @property
     def text(self) -> str:
