@@ -268,9 +268,6 @@ def _styles(paquet: Any) -> dict[str, str]:
             if (n := s.find(qn("w:name"))) is not None}
 
 
-_ENTETE_PDF = re.compile(r"^(?:ARTICLE|Article|ANNEXE|Annexe|PRÉAMBULE|\d+(?:\.\d+)*\.?\s+[A-ZÉÈ])")
-
-
 def _lire_pdf(chemin: str, donnees: bytes) -> tuple[_Lu, dict[str, str]]:
     from pypdf import PdfReader
 
@@ -283,6 +280,9 @@ def _lire_pdf(chemin: str, donnees: bytes) -> tuple[_Lu, dict[str, str]]:
         pages = [page.extract_text() or "" for page in lecteur.pages]
         debuts = sorted({lecteur.get_destination_page_number(s) for s in lecteur.outline if not isinstance(s, list)})
         metadonnees = pdf_metadata(donnees)
+        bundle = Provenance.from_properties(metadonnees)
+        if bundle is None or len(bundle.documents) != len(debuts):  # a bundle has a bookmark per document
+            debuts = [0]
     except AlizeError:
         raise
     except Exception:  # pypdf on a broken PDF: any of its exceptions
@@ -291,15 +291,11 @@ def _lire_pdf(chemin: str, donnees: bytes) -> tuple[_Lu, dict[str, str]]:
         raise FichierRefuse(chemin, "ce PDF n'a pas de couche texte (un document numérisé ?) : son texte ne peut pas "
                                     "être lu, contrôlez le .docx dont il est issu")
     lu = _Lu()
-    titre = ""
-    for numero, page in enumerate(pages):
+    for numero, page in enumerate(pages):  # a page's lines joined: a PDF breaks sentences at each line
         section = max(0, sum(1 for d in debuts if d <= numero) - 1)
-        for brute in page.splitlines():
-            ligne = normalise_line(brute)
-            if ligne and _ENTETE_PDF.match(ligne):
-                titre = ligne
-            if ligne:
-                lu.lignes.append(_Ligne(ligne, section, f"page {numero + 1}" + (f", {titre}" if titre else "")))
+        texte = normalise_line(page.replace("-\n", "-"))
+        if texte:
+            lu.lignes.append(_Ligne(texte, section, f"page {numero + 1}"))
     lu.sections = max(1, len(debuts))
     return lu, metadonnees
 
@@ -475,7 +471,7 @@ def _rangee(tableau: _Tableau | None, debut: str) -> list[Decimal | None] | None
     if tableau is None:
         return None
     for rangee in tableau.rangees[1:]:
-        if rangee and rangee[0].lower().startswith(debut.lower()):
+        if rangee and rangee[0].lower().startswith(debut.lower()) and any(rangee[1:]):  # not a group's heading
             return [None, *(_valeur(c) for c in rangee[1:])]
     return None
 
@@ -590,6 +586,9 @@ def _verifier_annexe_1(annexe: Sequence[_Ligne], tableaux: Sequence[_Tableau], c
 
 # --- Mandatory terms and blanks ------------------------------------------------------------------------------
 
+_MOT = re.compile(r"\w+|[^\w\s]")
+
+
 def _verifier_termes(termes: Sequence[TermeObligatoire], lignes: Sequence[_Ligne], document: str,
                      lieu: Any) -> Iterator[Constat]:
     texte = " ".join(ligne.texte for ligne in lignes)
@@ -597,19 +596,18 @@ def _verifier_termes(termes: Sequence[TermeObligatoire], lignes: Sequence[_Ligne
         attendu = normalise_line(terme.texte)
         if attendu in texte:
             continue
-        mots = attendu.split(" ")
+        mots = _MOT.findall(attendu)
         meilleur, score = None, 0.0
         for ligne in lignes:
-            candidats = ligne.texte.split(" ")
-            blocs = difflib.SequenceMatcher(None, mots, candidats, autojunk=False).get_matching_blocks()
+            jetons = list(_MOT.finditer(ligne.texte))
+            blocs = difflib.SequenceMatcher(None, mots, [j[0] for j in jetons], autojunk=False).get_matching_blocks()
             commun = sum(b.size for b in blocs)
             if commun / len(mots) > score:
-                score, meilleur = commun / len(mots), (ligne, blocs)
+                score, meilleur = commun / len(mots), (ligne, blocs, jetons)
         if meilleur is not None and score >= 0.6:
-            ligne, blocs = meilleur
+            ligne, blocs, jetons = meilleur
             utiles = [b for b in blocs if b.size]
-            debut, fin = utiles[0].b, utiles[-1].b + utiles[-1].size
-            trouve = " ".join(ligne.texte.split(" ")[debut:fin])
+            trouve = ligne.texte[jetons[utiles[0].b].start():jetons[utiles[-1].b + utiles[-1].size - 1].end()]
             ecart = "".join(f"[-{s.text}-]" if s.kind == "delete" else f"{{+{s.text}+}}" if s.kind == "insert"
                             else s.text for s in word_diff(attendu, trouve))
             yield Constat("terme", *lieu(ligne), f"terme obligatoire altéré (règle {terme.regle}) : « {ecart} ».")
@@ -662,8 +660,9 @@ _TITRES_DOCUMENTS = (("ANNEXE 1", "annexe-1-budget"), ("ANNEXE 2", "annexe-2-cah
 
 
 def _deviner(lignes: Sequence[_Ligne]) -> str:
-    debut = " ".join(ligne.texte for ligne in lignes[:3]).upper()
-    return next((kind for titre, kind in _TITRES_DOCUMENTS if titre in debut), "")
+    debut = " ".join(ligne.texte for ligne in lignes[:3]).upper()[:400]
+    trouves = sorted((debut.find(titre), kind) for titre, kind in _TITRES_DOCUMENTS if titre in debut)
+    return trouves[0][1] if trouves else ""
 
 
 def check_document(source: str | Path | bytes, library: ClauseLibrary | None = None, *,
