@@ -37,12 +37,13 @@ from alize_docs.errors import AlizeError, CommandError, ModelError
 from alize_docs.formatting import format_montant
 from alize_docs.office import FichierRefuse, ouvrir
 from alize_docs.render.provenance import Provenance, TexteClause, read_clause_texts, read_provenance_file
-from alize_docs.review.diff import ParagraphDiff, Segment, diff_paragraphs, word_diff
+from alize_docs.review.diff import ParagraphDiff, diff_paragraphs, word_diff
 from alize_docs.rules.blancs import find_blanks
 
 __all__ = ["Constat", "ModificationManuelle", "RapportControle", "check_document"]
 
 _PDF_MAX = 50_000_000
+_NOMS: dict[str, str] = {str(k): v for k, v in DOCUMENTS.items()}
 
 
 # --- The report ---------------------------------------------------------------------------------------------
@@ -142,6 +143,10 @@ class RapportControle:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
 
 
+def _constat(code: str, ou: tuple[str, str], message: str) -> Constat:
+    return Constat(code, ou[0], ou[1], message)
+
+
 def _compte(n: int, un: str, plusieurs: str) -> str:
     return f"{n} {un if n == 1 else plusieurs}"
 
@@ -158,12 +163,15 @@ def _montrer_diff(changement: ParagraphDiff, contexte: int = 40) -> str:
             morceaux.append(segment.text)
         else:  # unchanged words around a change: a few on each side
             texte = segment.text
-            if i + 1 < len(segments) and len(texte) > contexte and i > 0:
-                texte = texte[:contexte // 2] + " … " + texte[-contexte // 2:]
-            elif i == 0 and len(texte) > contexte:
-                texte = "… " + texte[-contexte:]
-            elif i + 1 == len(segments) and len(texte) > contexte:
-                texte = texte[:contexte] + " …"
+            if len(texte) > contexte:
+                debut = texte[:contexte // 2].rsplit(" ", 1)[0] if " " in texte[:contexte // 2] else ""
+                fin = texte[-contexte:].split(" ", 1)[-1] if " " in texte[-contexte:] else ""
+                if i == 0:
+                    texte = "… " + fin
+                elif i + 1 == len(segments):
+                    texte = texte[:contexte].rsplit(" ", 1)[0] + " …"
+                else:
+                    texte = f"{debut} … {fin[-contexte // 2:].split(' ', 1)[-1]}"
             morceaux.append(texte)
     return "".join(morceaux)
 
@@ -176,6 +184,7 @@ class _Ligne:
     section: int
     titre: str  # the nearest heading before it (itself, for a heading)
     table: int | None = None
+    case: tuple[int, int] = (0, 0)  # in a table: its row and column
 
 
 @dataclass
@@ -188,8 +197,12 @@ class _Tableau:
     def nom(self) -> str:
         return self.rangees[0][0] if self.rangees and self.rangees[0] else ""
 
-    def lieu(self) -> str:
-        return f"tableau « {self.nom} »" + (f" ({self.titre})" if self.titre else "")
+    def lieu(self, case: tuple[int, int] = (0, 0)) -> str:
+        ou = f"tableau « {self.nom} »" + (f" ({self.titre})" if self.titre else "")
+        i, j = case
+        if 0 < i < len(self.rangees) and self.rangees[i] and j < len(self.rangees[0]):
+            ou += f", ligne « {self.rangees[i][0]} », colonne « {self.rangees[0][j]} »"
+        return ou
 
 
 @dataclass
@@ -204,6 +217,12 @@ _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _TITRES = ("title", "heading 1", "heading 2", "heading 3", "heading 4", "titre", "titre 1", "titre 2", "titre 3")
 
 
+@dataclass
+class _Etat:
+    section: int = 0
+    titre: str = ""
+
+
 def _texte_paragraphe(p: etree._Element) -> str:
     morceaux = []
     for e in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:noBreakHyphen")):
@@ -216,33 +235,33 @@ def _texte_paragraphe(p: etree._Element) -> str:
 
 def _lire_docx(racine: etree._Element, styles: dict[str, str]) -> _Lu:
     lu = _Lu()
-    etat = {"section": 0, "titre": ""}
+    etat = _Etat()
 
     def paragraphe(p: etree._Element) -> None:
         texte = normalise_line(_texte_paragraphe(p))
         style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
         nom = styles.get(str(style.get(qn("w:val"))), "") if style is not None else ""
         if texte and nom.lower() in _TITRES:
-            etat["titre"] = texte
+            etat.titre = texte
         if texte:
-            lu.lignes.append(_Ligne(texte, etat["section"], str(etat["titre"])))
+            lu.lignes.append(_Ligne(texte, etat.section, etat.titre))
         if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
-            etat["section"] = int(etat["section"]) + 1
-            etat["titre"] = ""
+            etat.section += 1
+            etat.titre = ""
 
     def tableau(t: etree._Element) -> None:
         numero = len(lu.tableaux)
         rangees = []
-        for tr in t.iter(qn("w:tr")):
+        for i, tr in enumerate(t.iter(qn("w:tr"))):
             cellules = []
-            for tc in tr.iter(qn("w:tc")):
+            for j, tc in enumerate(tr.iter(qn("w:tc"))):
                 textes = [normalise_line(_texte_paragraphe(p)) for p in tc.iter(qn("w:p"))]
                 for texte in textes:
                     if texte:
-                        lu.lignes.append(_Ligne(texte, int(etat["section"]), str(etat["titre"]), numero))
+                        lu.lignes.append(_Ligne(texte, etat.section, etat.titre, numero, (i, j)))
                 cellules.append(" ".join(x for x in textes if x))
             rangees.append(cellules)
-        lu.tableaux.append(_Tableau(int(etat["section"]), str(etat["titre"]), rangees))
+        lu.tableaux.append(_Tableau(etat.section, etat.titre, rangees))
 
     def parcourir(element: etree._Element) -> None:
         for enfant in element:
@@ -256,7 +275,7 @@ def _lire_docx(racine: etree._Element, styles: dict[str, str]) -> _Lu:
     corps = racine.find(qn("w:body"))
     if corps is not None:
         parcourir(corps)
-    lu.sections = int(etat["section"]) + 1
+    lu.sections = etat.section + 1
     return lu
 
 
@@ -278,7 +297,8 @@ def _lire_pdf(chemin: str, donnees: bytes) -> tuple[_Lu, dict[str, str]]:
     try:
         lecteur = PdfReader(io.BytesIO(donnees))
         pages = [page.extract_text() or "" for page in lecteur.pages]
-        debuts = sorted({lecteur.get_destination_page_number(s) for s in lecteur.outline if not isinstance(s, list)})
+        debuts = sorted({n for s in lecteur.outline if not isinstance(s, list)
+                         if (n := lecteur.get_destination_page_number(s)) is not None})
         metadonnees = pdf_metadata(donnees)
         bundle = Provenance.from_properties(metadonnees)
         if bundle is None or len(bundle.documents) != len(debuts):  # a bundle has a bookmark per document
@@ -302,9 +322,10 @@ def _lire_pdf(chemin: str, donnees: bytes) -> tuple[_Lu, dict[str, str]]:
 
 # --- Amounts in words and figures --------------------------------------------------------------------------
 
-_NOMBRES = frozenset("zéro un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
-                     "seize vingt vingts trente quarante cinquante soixante cent cents mille million millions "
-                     "milliard milliards".split())
+_NOMBRES = frozenset({
+    "zéro", "un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
+    "treize", "quatorze", "quinze", "seize", "vingt", "vingts", "trente", "quarante", "cinquante", "soixante", "cent",
+    "cents", "mille", "million", "millions", "milliard", "milliards"})
 _UNITES = frozenset({"euro", "euros", "d'euros", "d’euros", "centime", "centimes"})
 _CHIFFRES = re.compile(r"\d{1,3}(?: \d{3})*(?:,\d{1,2})?|\d+(?:,\d{1,2})?")
 _EN_CHIFFRES = re.compile(rf"(?:{_CHIFFRES.pattern})(?: ?(?:€|euros?))?")
@@ -344,7 +365,7 @@ def _mots_avant(avant: str) -> str:
     """Return the number words right before a bracket (« … s'élève à cent vingt mille euros »)."""
     pris: list[str] = []
     for jeton in reversed(avant.rstrip().split(" ")):
-        nu = jeton.lstrip("(«\u00ab")
+        nu = jeton.removeprefix("(")
         if not nu or not _est_mot_nombre(nu):
             break
         pris.insert(0, nu.lower())
@@ -379,12 +400,12 @@ def _verifier_montants(lignes: Iterable[_Ligne], lieu: Any) -> Iterator[Constat]
             try:
                 lue = _lire_mots(mots)
             except ValueError:
-                yield Constat("montant", *lieu(ligne), f"« {extrait} » : « {mots} » ne se lit pas comme un nombre.")
+                yield _constat("montant", lieu(ligne), f"« {extrait} » : « {mots} » ne se lit pas comme un nombre.")
                 continue
             if valeur is not None and lue != valeur:
-                yield Constat("montant", *lieu(ligne),
-                              f"« {extrait} » : les lettres disent {_afficher(lue, chiffres)}, les chiffres "
-                              f"{_afficher(valeur, chiffres)}.")
+                yield _constat("montant", lieu(ligne),
+                               f"« {extrait} » : les lettres disent {_afficher(lue, chiffres)}, les chiffres "
+                               f"{_afficher(valeur, chiffres)}.")
 
 
 def _afficher(valeur: Decimal, modele: str) -> str:
@@ -529,8 +550,8 @@ def _verifier_annexe_1(annexe: Sequence[_Ligne], tableaux: Sequence[_Tableau], c
     astrees = _rangee(fonctionnement, "contribution à astrees")
     annuelle, totale = CONTRIBUTION_ASTREES_ANNUELLE, CONTRIBUTION_ASTREES_ANNUELLE * DUREE_ANNEES
     source = "le programme"
-    if (trouve := _paragraphe(convention, r"reçoit ([\d ]+) euros .*?par année calendaire, soit ([\d ]+) euros")):
-        annuelle, totale = _lire_chiffres(trouve[1][1]) or annuelle, _lire_chiffres(trouve[1][2]) or totale
+    if (cite := _paragraphe(convention, r"reçoit ([\d ]+) euros .*?par année calendaire, soit ([\d ]+) euros")):
+        annuelle, totale = _lire_chiffres(cite[1][1]) or annuelle, _lire_chiffres(cite[1][2]) or totale
         source = "la convention (article 7)"
     if astrees is not None and fonctionnement is not None:
         ou = f"{fonctionnement.lieu()}, ligne « Contribution à ASTREES »"
@@ -545,12 +566,12 @@ def _verifier_annexe_1(annexe: Sequence[_Ligne], tableaux: Sequence[_Tableau], c
                           f"{_euros(astrees[-1])}.")
 
     tarif, source = VALORISATION_JOUR, "le programme"
-    if (trouve := _paragraphe(convention, r"valorisés à hauteur de ([\d ]+) euros par jour")) is not None:
-        tarif, source = _lire_chiffres(trouve[1][1]) or tarif, "la convention (article 4)"
+    if (jour := _paragraphe(convention, r"valorisés à hauteur de ([\d ]+) euros par jour")) is not None:
+        tarif, source = _lire_chiffres(jour[1][1]) or tarif, "la convention (article 4)"
     if competences is not None:
         for rangee in competences.rangees[1:]:
-            if (m := re.fullmatch(rf"Valorisation à {_F} par jour", rangee[0] if rangee else "")) is not None:
-                ecrit = _lire_chiffres(m[1])
+            if (taux := re.fullmatch(rf"Valorisation à {_F} par jour", rangee[0] if rangee else "")) is not None:
+                ecrit = _lire_chiffres(taux[1])
                 if ecrit != tarif:
                     yield Constat("incoherence", document, f"{competences.lieu()}, ligne « {rangee[0]} »",
                                   f"Valorisation d'une journée : {source} dit {_euros(tarif)}, le tableau "
@@ -558,8 +579,8 @@ def _verifier_annexe_1(annexe: Sequence[_Ligne], tableaux: Sequence[_Tableau], c
 
     valorisation = total(competences, "valorisation")
     general = total(synthese, "total") if synthese is not None else total(annuel, "total")
-    if (trouve := _paragraphe(annexe, rf"budget prévisionnel total .*?\({_F}\).*?dont .*?\({_F}\) d'apport")):
-        ligne, m = trouve
+    if (budget := _paragraphe(annexe, rf"budget prévisionnel total .*?\({_F}\).*?dont .*?\({_F}\) d'apport")):
+        ligne, m = budget
         ou = f"le {synthese.lieu()} (ligne « Total »)" if synthese else "la synthèse"
         yield from comparer(_lire_chiffres(m[1]), general, ou, "Budget total", ligne, "l'annexe 1")
         yield from comparer(_lire_chiffres(m[2]), valorisation, f"le {competences.lieu() if competences else ''}",
@@ -571,9 +592,9 @@ def _verifier_annexe_1(annexe: Sequence[_Ligne], tableaux: Sequence[_Tableau], c
     for poste, tableau, debut, colonne in (("Fonds d'avances", avances, "total", "fonds d'avances"),
                                            ("Fonctionnement", fonctionnement, "total des ressources", "fonctionnement"),
                                            ("Compétences valorisées", competences, "valorisation", "compétences")):
-        j = _colonne(synthese, colonne)
-        if synthese is not None and tableau is not None and j is not None:
-            yield from comparer(total(synthese, "total", j), total(tableau, debut),
+        k = _colonne(synthese, colonne)
+        if synthese is not None and tableau is not None and k is not None:
+            yield from comparer(total(synthese, "total", k), total(tableau, debut),
                                 f"le {tableau.lieu()}", f"{poste}, total", None, f"le {synthese.lieu()}")
         rangee_annuelle = _rangee(annuel, {"Fonds d'avances": "fonds d'avances", "Fonctionnement": "compte de "
                                            "fonctionnement", "Compétences valorisées": "compétences"}[poste])
@@ -610,7 +631,7 @@ def _verifier_termes(termes: Sequence[TermeObligatoire], lignes: Sequence[_Ligne
             trouve = ligne.texte[jetons[utiles[0].b].start():jetons[utiles[-1].b + utiles[-1].size - 1].end()]
             ecart = "".join(f"[-{s.text}-]" if s.kind == "delete" else f"{{+{s.text}+}}" if s.kind == "insert"
                             else s.text for s in word_diff(attendu, trouve))
-            yield Constat("terme", *lieu(ligne), f"terme obligatoire altéré (règle {terme.regle}) : « {ecart} ».")
+            yield _constat("terme", lieu(ligne), f"terme obligatoire altéré (règle {terme.regle}) : « {ecart} ».")
         else:
             yield Constat("terme", document, "", f"terme obligatoire absent (règle {terme.regle}) : « {attendu} ».")
 
@@ -619,18 +640,19 @@ def _verifier_blancs(lignes: Iterable[_Ligne], lieu: Any) -> Iterator[Constat]:
     for ligne in lignes:
         if (trouve := find_blanks(ligne.texte)) is not None:
             extrait = ligne.texte if len(ligne.texte) <= 90 else ligne.texte[:89] + "…"
-            yield Constat("blanc", *lieu(ligne), f"le texte contient {trouve} : « {extrait} ».")
+            yield _constat("blanc", lieu(ligne), f"le texte contient {trouve} : « {extrait} ».")
 
 
 # --- Hand edits ---------------------------------------------------------------------------------------------
 
-def _modifications(textes: Sequence[TexteClause], lignes: Sequence[_Ligne], nom_document: Any
+def _modifications(textes: Sequence[TexteClause], lignes: Sequence[_Ligne], nom_document: Any, lieu: Any
                    ) -> Iterator[ModificationManuelle]:
     """Align the generated lines (each tagged with its clause) with the current ones, then compare each clause's
     current lines with its recorded text and hash."""
     origine: list[tuple[int, str]] = [(i, ligne) for i, t in enumerate(textes) for ligne in t.lignes]
     actuelles = [ligne.texte for ligne in lignes]
     attribuees: list[list[int]] = [[] for _ in textes]
+    changees: dict[int, int] = {}  # each clause's first current line that changed, or the one before a deletion
     operations = difflib.SequenceMatcher(None, [t for _, t in origine], actuelles, autojunk=False).get_opcodes()
     for operation, i1, i2, j1, j2 in operations:
         for k, j in enumerate(range(j1, j2)):
@@ -640,6 +662,10 @@ def _modifications(textes: Sequence[TexteClause], lignes: Sequence[_Ligne], nom_
                 clause = origine[i1 - 1][0] if i1 else (origine[0][0] if origine else 0)
             if textes:
                 attribuees[clause].append(j)
+                if operation != "equal":
+                    changees.setdefault(clause, j)
+        if operation == "delete" and i1 < len(origine):
+            changees.setdefault(origine[i1][0], max(j1 - 1, 0))
     for i, texte in enumerate(textes):
         maintenant = [actuelles[j] for j in attribuees[i]]
         if text_sha256(maintenant) == texte.sha256 and maintenant == texte.lignes:
@@ -647,9 +673,10 @@ def _modifications(textes: Sequence[TexteClause], lignes: Sequence[_Ligne], nom_
         changements = tuple(d for d in diff_paragraphs(texte.lignes, maintenant) if d.kind != "equal")
         if not changements:
             continue
-        premiere = lignes[attribuees[i][0]] if attribuees[i] else None
-        lieu = premiere.titre if premiere is not None else (texte.lignes[0] if texte.lignes else "")
-        yield ModificationManuelle(texte.ref, nom_document(texte.document), lieu, changements)
+        premiere = changees.get(i, attribuees[i][0] if attribuees[i] else None)
+        ou = (lieu(lignes[premiere])[1] if premiere is not None and premiere < len(lignes)
+              else texte.lignes[0] if texte.lignes else "")
+        yield ModificationManuelle(texte.ref, nom_document(texte.document), ou, changements)
 
 
 # --- The check ----------------------------------------------------------------------------------------------
@@ -698,7 +725,7 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
                     lu.autres += [normalise_line(_texte_paragraphe(p)) for p in paquet.xml(partie).iter(qn("w:p"))]
             textes = read_clause_texts(paquet)
             contenu = paquet.octets_surs()
-        origine = read_provenance_file(chemin, contenu)
+        origine = read_provenance_file(Path(chemin), contenu)
     else:
         if not donnees:
             with open(chemin, "rb") as fichier:
@@ -714,27 +741,19 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
     modele = origine.modele if origine is not None else ""
 
     def nom_document(kind: str) -> str:
-        return DOCUMENTS.get(kind, kind) if len(kinds) > 1 or kind != (kinds[0] if kinds else "") else ""
+        return _NOMS.get(kind, kind) if len(kinds) > 1 or kind != (kinds[0] if kinds else "") else ""
 
-    nom_seul = DOCUMENTS.get(kinds[0], "") if len(kinds) == 1 else ""
+    nom_seul = _NOMS.get(kinds[0], "") if len(kinds) == 1 else ""
 
     def document_de(section: int) -> str:
-        return DOCUMENTS.get(kinds[section], "") if len(kinds) > 1 and section < len(kinds) else nom_seul
+        return _NOMS.get(kinds[section], "") if len(kinds) > 1 and section < len(kinds) else nom_seul
 
     def lieu(ligne: _Ligne) -> tuple[str, str]:
         if ligne.table is not None:
-            tableau = lu.tableaux[ligne.table]
-            return document_de(ligne.section), tableau.lieu()
+            return document_de(ligne.section), lu.tableaux[ligne.table].lieu(ligne.case)
         return document_de(ligne.section), ligne.titre
 
-    constats: list[Constat] = list(_verifier_montants([ligne for ligne in lu.lignes if ligne.table is None], lieu))
-    for numero, tableau in enumerate(lu.tableaux):  # amounts in tables, with their row and column
-        for i, rangee in enumerate(tableau.rangees):
-            for j, cellule in enumerate(rangee):
-                ou = (f"{tableau.lieu()}, ligne « {rangee[0]} », colonne « {tableau.rangees[0][j]} »"
-                      if i and j < len(tableau.rangees[0]) else tableau.lieu())
-                constats += _verifier_montants([_Ligne(cellule, tableau.section, tableau.titre, numero)],
-                                               lambda ligne, ou=ou: (document_de(ligne.section), ou))
+    constats: list[Constat] = list(_verifier_montants(lu.lignes, lieu))  # paragraphs and table cells
     par_section: dict[int, list[_Ligne]] = {}
     for ligne in lu.lignes:
         par_section.setdefault(ligne.section, []).append(ligne)
@@ -762,7 +781,7 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
                          "d'alize-docs, ou pas par alize-docs) : les modifications à la main ne peuvent pas être "
                          "recherchées.")
         else:
-            modifications = list(_modifications(textes, lu.lignes, nom_document))
+            modifications = list(_modifications(textes, lu.lignes, nom_document, lieu))
     if origine is None:
         notes.append("aucune provenance alize-docs : modèle et document déduits du texte.")
     return RapportControle(Path(chemin).name, tuple(kinds), modele, tuple(_uniques(constats)), tuple(modifications),
