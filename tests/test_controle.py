@@ -18,6 +18,7 @@ from alize_docs.office import FichierRefuse
 from alize_docs.review.controle import RapportControle, check_document
 
 from .conftest import FIXTURES, run_cli
+from .test_pins import generated_hashes
 
 CONVENTION = "convention-partenariat-toulinois.docx"
 ANNEXE_1 = "annexe-1-budget-toulinois.docx"
@@ -76,6 +77,19 @@ def test_untouched_documents_of_each_kind_are_clean(generes: Path) -> None:
     sortie = run_cli("controler", generes / CONVENTION, generes / DOSSIER, generes / COOPERATION)
     assert sortie.returncode == 0, sortie.stdout + sortie.stderr
     assert sortie.stdout.count("aucune erreur, aucune modification à la main.") == 3
+
+
+def test_the_documents_of_every_pinned_input_are_clean(tmp_path: Path) -> None:
+    """The 2011 model, a renewal, a quarterly schedule, an agreement without an advance (whose advance terms do
+    not apply, as the library check has it)."""
+    generated_hashes(tmp_path)
+    documents = sorted((tmp_path / "sortie").glob("*.docx"))
+    assert len(documents) == 13
+    for chemin in documents:
+        rapport = check_document(chemin)
+        assert rapport.propre, rapport.text()
+    sans_avance = check_document(tmp_path / "sortie" / "cooperation-toul-2011-005.docx")
+    assert any("sans avance remboursable" in note for note in sans_avance.notes)
 
 
 def test_the_clause_texts_are_recorded_deterministically(generes: Path, tmp_path: Path) -> None:

@@ -770,7 +770,13 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
         for tableau in lu.tableaux:
             if (kinds[tableau.section] if tableau.section < len(kinds) else "") != "annexe-1-budget":
                 constats += _verifier_tableau(tableau, document_de(tableau.section))
-    constats += _termes(library, modele, kinds, par_section, lu, document_de, lieu, notes)
+    if "cooperation" in kinds and not _avec_avance(origine, lu):
+        kinds_termes = [k if k != "cooperation" else "" for k in kinds]
+        notes.append("convention de coopération sans avance remboursable : les termes obligatoires de l'avance "
+                     "(0 %, sans garantie, versement après signature) ne s'appliquent pas.")
+    else:
+        kinds_termes = kinds
+    constats += _termes(library, modele, kinds_termes, par_section, lu, document_de, lieu, notes)
     constats += _verifier_blancs(lu.lignes, lieu)
     constats += (Constat("blanc", nom_seul, "en-tête ou pied de page", f"le texte contient {t} : « {texte} ».")
                  for texte in lu.autres if texte and (t := find_blanks(texte)) is not None)
@@ -786,6 +792,14 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
         notes.append("aucune provenance alize-docs : modèle et document déduits du texte.")
     return RapportControle(Path(chemin).name, tuple(kinds), modele, tuple(_uniques(constats)), tuple(modifications),
                            tuple(notes))
+
+
+def _avec_avance(origine: Provenance | None, lu: _Lu) -> bool:
+    """Tell whether a cooperation agreement grants an advance (its schedule clause is there): the library check
+    applies the model's cooperation terms, all about the advance, only then."""
+    if origine is not None and origine.clauses:
+        return any(c.id == "cooperation/article-5-echeancier" for c in origine.clauses)
+    return any("une avance remboursable de" in ligne.texte for ligne in lu.lignes)
 
 
 def _uniques(constats: Iterable[Constat]) -> Iterator[Constat]:
