@@ -32,6 +32,7 @@ from lxml import etree
 
 from alize_docs.assembly.textes import normalise_line, text_sha256
 from alize_docs.clauses.library import ClauseLibrary, TermeObligatoire
+from alize_docs.domain.budget import CATEGORIES
 from alize_docs.domain.programme import CONTRIBUTION_ASTREES_ANNUELLE, DOCUMENTS, DUREE_ANNEES, VALORISATION_JOUR
 from alize_docs.errors import AlizeError, CommandError, ModelError
 from alize_docs.formatting import format_montant
@@ -95,6 +96,7 @@ class RapportControle:
     constats: tuple[Constat, ...] = ()
     modifications: tuple[ModificationManuelle, ...] = ()
     notes: tuple[str, ...] = ()
+    modifications_recherchees: bool = True  # False: a PDF, or a .docx recording no clause texts
 
     @property
     def ok(self) -> bool:
@@ -109,7 +111,10 @@ class RapportControle:
     def text(self) -> str:
         """Return the report as ``alize-docs controler`` prints it, in French."""
         n, m = len(self.constats), len(self.modifications)
-        if self.propre:
+        if not self.modifications_recherchees:
+            entete = (f"{self.fichier} : {_compte(n, 'erreur', 'erreurs') if n else 'aucune erreur'} "
+                      "(modifications à la main non recherchées : voir la note)")
+        elif self.propre:
             entete = f"{self.fichier} : aucune erreur, aucune modification à la main."
         else:
             entete = (f"{self.fichier} : {_compte(n, 'erreur', 'erreurs') if n else 'aucune erreur'}, "
@@ -136,7 +141,7 @@ class RapportControle:
             "modifications_manuelles": [{"clause": m.clause, "document": m.document, "lieu": m.lieu,
                                          "supprime": m.supprime, "ajoute": m.ajoute, "diff": m.lignes_diff()}
                                         for m in self.modifications],
-            "notes": list(self.notes),
+            "modifications_recherchees": self.modifications_recherchees, "notes": list(self.notes),
         }
 
     def as_json(self) -> str:
@@ -311,13 +316,95 @@ def _lire_pdf(chemin: str, donnees: bytes) -> tuple[_Lu, dict[str, str]]:
         raise FichierRefuse(chemin, "ce PDF n'a pas de couche texte (un document numérisé ?) : son texte ne peut pas "
                                     "être lu, contrôlez le .docx dont il est issu")
     lu = _Lu()
+    brutes: list[tuple[int, str]] = []
     for numero, page in enumerate(pages):  # a page's lines joined: a PDF breaks sentences at each line
         section = max(0, sum(1 for d in debuts if d <= numero) - 1)
         texte = normalise_line(page.replace("-\n", "-"))
         if texte:
             lu.lignes.append(_Ligne(texte, section, f"page {numero + 1}"))
+        lignes = [normalise_line(x) for x in page.splitlines()]
+        brutes += [(section, x) for x in lignes[1:] if x and not _PIED_PDF.fullmatch(x)]  # the header goes
+    lu.tableaux = _tableaux_pdf(brutes)
     lu.sections = max(1, len(debuts))
     return lu, metadonnees
+
+
+_PIED_PDF = re.compile(r"Page \d+ sur \d+|Paraphes.*")
+_ANNEES = ["Année 1", "Année 2", "Année 3", "Total"]
+_ENTETES_PDF = {
+    "Apporteur": ["Apporteur", *_ANNEES], "Compte de fonctionnement": ["Compte de fonctionnement", *_ANNEES],
+    "Entreprise (jours)": ["Entreprise (jours)", *_ANNEES], "Poste": ["Poste", *_ANNEES],
+    "Catégorie": ["Catégorie", "Fonds d'avances", "Fonctionnement", "Compétences valorisées", "Total"],
+}
+"""Annexe 1's tables, by their first header cell, as a PDF's text layer gives them back (one row a line)."""
+_VALEURS_PDF = re.compile(r"(?:\d{1,3}(?: \d{3})*(?:,\d{2})? €|—)(?: (?:\d{1,3}(?: \d{3})*(?:,\d{2})? €|—))*")
+_JOURS_PDF = re.compile(r"(?:\d+|—)(?: (?:\d+|—))*")
+_TITRE_PDF = re.compile(r"\d+\. [^a-z]+")
+_GROUPES_PDF = frozenset({*CATEGORIES.values(), "Ressources", "Emplois"})
+"""The group headings of Annexe 1's tables (a line alone in a PDF, before the rows of its group)."""
+
+
+def _valeurs_pdf(texte: str, jours: bool) -> list[str] | None:
+    """Split a line's values (« 40 000 € 30 000 € — », or days « 30 25 — ») into cells, or None."""
+    if jours and _JOURS_PDF.fullmatch(texte):
+        return texte.split(" ")
+    if not _VALEURS_PDF.fullmatch(texte):  # amounts (in the skills table, its valuation row)
+        return None
+    return [v.strip() for v in re.findall(r"\d{1,3}(?: \d{3})*(?:,\d{2})? €|—", texte)]
+
+
+def _tableaux_pdf(lignes: Sequence[tuple[int, str]]) -> list[_Tableau]:
+    """Rebuild Annexe 1's tables from a PDF's lines: a known header, then rows « label values… », a label wrapped
+    over lines before its values, a group's heading alone on its line. Anything else ends the table."""
+    tableaux: list[_Tableau] = []
+    courant: _Tableau | None = None
+    attente: list[str] = []  # label lines waiting for their values
+    titre = ""
+    i = 0
+    while i < len(lignes):
+        section, ligne = lignes[i]
+        i += 1
+        entete = next((e for debut, e in _ENTETES_PDF.items() if ligne.startswith(debut + " ")), None)
+        if entete is not None:
+            texte, attendu = ligne, " ".join(entete)
+            while texte != attendu and i < len(lignes) and attendu.startswith(texte + " " + lignes[i][1]):
+                texte += " " + lignes[i][1]
+                i += 1
+            if texte == attendu:
+                if courant is None or courant.rangees[0] != entete:  # a header repeated on a new page continues
+                    courant = _Tableau(section, titre, [entete])
+                    tableaux.append(courant)
+                attente = []
+                continue
+        if _TITRE_PDF.fullmatch(ligne):
+            titre = ligne
+        if courant is None:
+            continue
+        jours = courant.nom == "Entreprise (jours)"
+        colonnes = len(courant.rangees[0]) - 1
+        seules = _valeurs_pdf(ligne, jours)
+        if seules is not None and len(seules) == colonnes and attente:
+            groupes = 0
+            while groupes < len(attente) - 1 and attente[groupes] in _GROUPES_PDF:
+                groupes += 1
+            courant.rangees += [[g, *([""] * colonnes)] for g in attente[:groupes]]
+            courant.rangees.append([" ".join(attente[groupes:]), *seules])
+            attente = []
+            continue
+        decoupe = next(((ligne[:m.start()], v) for m in re.finditer(r" (?=\d|—)", ligne)
+                        if (v := _valeurs_pdf(ligne[m.end():], jours)) is not None and len(v) == colonnes), None)
+        if decoupe is not None:
+            groupes = 0  # the lines before that are groups' headings, the others begin the row's label
+            while groupes < len(attente) and attente[groupes] in _GROUPES_PDF:
+                groupes += 1
+            courant.rangees += [[g, *([""] * colonnes)] for g in attente[:groupes]]
+            courant.rangees.append([" ".join([*attente[groupes:], decoupe[0]]), *decoupe[1]])
+            attente = []
+        elif len(attente) < 3 and not ligne.endswith((".", ":", ";")) and len(ligne) < 90:
+            attente.append(ligne)
+        else:
+            courant, attente = None, []
+    return tableaux
 
 
 # --- Amounts in words and figures --------------------------------------------------------------------------
@@ -734,9 +821,8 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
             raise FichierRefuse(chemin, f"le fichier pèse plus de {_PDF_MAX // 1_000_000} Mo, la limite admise")
         lu, metadonnees = _lire_pdf(chemin, donnees)
         origine = Provenance.from_properties(metadonnees)
-        notes.append("PDF : contrôlés sur sa couche texte, les montants en lettres et en chiffres, les termes "
-                     "obligatoires et les blancs ; les totaux des tableaux et les modifications à la main ne se "
-                     "contrôlent que sur le .docx.")
+        notes.append("PDF : contrôlés sur sa couche texte (montants, tableaux de l'annexe 1, termes obligatoires, "
+                     "blancs) ; les modifications à la main ne se recherchent que sur le .docx.")
     kinds = _kinds(origine, lu)
     modele = origine.modele if origine is not None else ""
 
@@ -791,7 +877,7 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
     if origine is None:
         notes.append("aucune provenance alize-docs : modèle et document déduits du texte.")
     return RapportControle(Path(chemin).name, tuple(kinds), modele, tuple(_uniques(constats)), tuple(modifications),
-                           tuple(notes))
+                           tuple(notes), modifications_recherchees=textes is not None)
 
 
 def _avec_avance(origine: Provenance | None, lu: _Lu) -> bool:
