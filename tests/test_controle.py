@@ -168,6 +168,15 @@ def test_a_mandatory_sentence_deleted_is_reported_by_its_term(editer: Callable[.
     assert constat.code == "terme"
     assert constat.message == ("terme obligatoire absent (règle vote) : « Il décide à la majorité des 2/3 des membres "
                                "présents ».")
+    assert constat.lieu == "5.2 Le comité d'agrément (partenariat/article-5-2-comite-agrement@2008)"
+
+
+def test_a_count_in_figures_then_words_is_read_too(editer: Callable[..., Path]) -> None:
+    rapport = check_document(editer(CONVENTION, remplacer("une durée de 3 (trois) ans", "une durée de 4 (trois) ans")))
+    montant, terme = rapport.constats
+    assert montant.code == "montant" and montant.lieu == "ARTICLE 8 : DURÉE DE LA CONVENTION"
+    assert montant.message == "« 4 (trois) » : les lettres disent 3, les chiffres 4."
+    assert terme.code == "terme" and "(règle duration)" in terme.message and "[-3-]{+4+}" in terme.message
 
 
 def test_a_mandatory_term_altered_is_shown_word_by_word(editer: Callable[..., Path]) -> None:

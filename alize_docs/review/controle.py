@@ -486,7 +486,7 @@ def _verifier_montants(lignes: Iterable[_Ligne], lieu: Any) -> Iterator[Constat]
             valeur = _lire_chiffres(chiffres)
             try:
                 lue = _lire_mots(mots)
-            except ValueError:
+            except (ValueError, TypeError, OverflowError):
                 yield _constat("montant", lieu(ligne), f"« {extrait} » : « {mots} » ne se lit pas comme un nombre.")
                 continue
             if valeur is not None and lue != valeur:
@@ -579,7 +579,8 @@ def _rangee(tableau: _Tableau | None, debut: str) -> list[Decimal | None] | None
     if tableau is None:
         return None
     for rangee in tableau.rangees[1:]:
-        if rangee and rangee[0].lower().startswith(debut.lower()) and any(rangee[1:]):  # not a group's heading
+        if (len(rangee) == len(tableau.rangees[0]) and rangee[0].lower().startswith(debut.lower())
+                and any(rangee[1:])):  # not a group's heading
             return [None, *(_valeur(c) for c in rangee[1:])]
     return None
 
@@ -698,7 +699,7 @@ _MOT = re.compile(r"\w+|[^\w\s]")
 
 
 def _verifier_termes(termes: Sequence[TermeObligatoire], lignes: Sequence[_Ligne], document: str,
-                     lieu: Any) -> Iterator[Constat]:
+                     lieu: Any, textes: Sequence[TexteClause] = ()) -> Iterator[Constat]:
     texte = " ".join(ligne.texte for ligne in lignes)
     for terme in termes:
         attendu = normalise_line(terme.texte)
@@ -706,7 +707,10 @@ def _verifier_termes(termes: Sequence[TermeObligatoire], lignes: Sequence[_Ligne
             continue
         mots = _MOT.findall(attendu)
         meilleur, score = None, 0.0
+        distincts = {m.lower() for m in mots}
         for ligne in lignes:
+            if len(distincts & set(ligne.texte.lower().split(" "))) < 0.3 * len(distincts):
+                continue  # shares too few words to be the term altered (and spares the matcher)
             jetons = list(_MOT.finditer(ligne.texte))
             blocs = difflib.SequenceMatcher(None, mots, [j[0] for j in jetons], autojunk=False).get_matching_blocks()
             commun = sum(b.size for b in blocs)
@@ -720,7 +724,10 @@ def _verifier_termes(termes: Sequence[TermeObligatoire], lignes: Sequence[_Ligne
                             else s.text for s in word_diff(attendu, trouve))
             yield _constat("terme", lieu(ligne), f"terme obligatoire altéré (règle {terme.regle}) : « {ecart} ».")
         else:
-            yield Constat("terme", document, "", f"terme obligatoire absent (règle {terme.regle}) : « {attendu} ».")
+            clause = next((t for t in textes if attendu in " ".join(t.lignes)), None)  # where it was generated
+            ou = "" if clause is None else (f"{clause.lignes[0]} ({clause.ref})" if len(clause.lignes[0]) < 90
+                                            else clause.ref)
+            yield Constat("terme", document, ou, f"terme obligatoire absent (règle {terme.regle}) : « {attendu} ».")
 
 
 def _verifier_blancs(lignes: Iterable[_Ligne], lieu: Any) -> Iterator[Constat]:
@@ -862,7 +869,7 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
                      "(0 %, sans garantie, versement après signature) ne s'appliquent pas.")
     else:
         kinds_termes = kinds
-    constats += _termes(library, modele, kinds_termes, par_section, lu, document_de, lieu, notes)
+    constats += _termes(library, modele, kinds_termes, par_section, lu, document_de, lieu, notes, textes or ())
     constats += _verifier_blancs(lu.lignes, lieu)
     constats += (Constat("blanc", nom_seul, "en-tête ou pied de page", f"le texte contient {t} : « {texte} ».")
                  for texte in lu.autres if texte and (t := find_blanks(texte)) is not None)
@@ -908,7 +915,8 @@ def _kinds(origine: Provenance | None, lu: _Lu) -> list[str]:
 
 
 def _termes(library: ClauseLibrary, modele: str, kinds: Sequence[str], par_section: dict[int, list[_Ligne]],
-            lu: _Lu, document_de: Any, lieu: Any, notes: list[str]) -> Iterator[Constat]:
+            lu: _Lu, document_de: Any, lieu: Any, notes: list[str], textes: Sequence[TexteClause]
+            ) -> Iterator[Constat]:
     noms = [modele] if modele else []
     if not noms or modele not in library.modeles():
         if modele:
@@ -925,4 +933,4 @@ def _termes(library: ClauseLibrary, modele: str, kinds: Sequence[str], par_secti
         return
     for section, kind in enumerate(kinds):
         lignes = par_section.get(section, []) if len(kinds) > 1 else lu.lignes
-        yield from _verifier_termes(termes.get(kind, ()), lignes, document_de(section), lieu)
+        yield from _verifier_termes(termes.get(kind, ()), lignes, document_de(section), lieu, textes)
