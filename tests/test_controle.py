@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ from alize_docs.review.controle import RapportControle, check_document
 
 from .conftest import FIXTURES, run_cli
 from .test_pins import generated_hashes
+from .test_securite import DOCX_CASSES
 
 CONVENTION = "convention-partenariat-toulinois.docx"
 ANNEXE_1 = "annexe-1-budget-toulinois.docx"
@@ -301,3 +303,27 @@ def test_a_docx_saved_again_by_libreoffice_keeps_its_clause_texts(libreoffice: s
                     str(source / CONVENTION)], check=True, capture_output=True, timeout=180)
     rapport = check_document(tmp_path / "lo" / CONVENTION)
     assert rapport.modifications_recherchees and rapport.propre, rapport.text()
+
+
+@pytest.mark.parametrize("cas", DOCX_CASSES)
+def test_a_hostile_or_broken_docx_is_refused_in_french(tmp_path: Path, cas: str) -> None:
+    fabrique, raison = DOCX_CASSES[cas]
+    chemin = tmp_path / "fichier.docx"
+    chemin.write_bytes(fabrique())
+    sortie = run_cli("controler", chemin)
+    assert sortie.returncode == 3, sortie
+    assert "fichier.docx refusé : " in sortie.stderr and raison in sortie.stderr, sortie.stderr
+    assert "Traceback" not in sortie.stderr and "interne" not in sortie.stderr
+
+
+def test_a_mutated_docx_is_checked_or_refused_never_a_crash(generes: Path) -> None:
+    octets = (generes / ANNEXE_1).read_bytes()
+    aleas = random.Random(16)
+    for _ in range(40):
+        mute = bytearray(octets)
+        for _ in range(aleas.randint(1, 6)):
+            mute[aleas.randrange(len(mute))] = aleas.randrange(256)
+        try:
+            check_document(bytes(mute[: aleas.randint(len(mute) // 2, len(mute))]), nom="x.docx")
+        except alize_docs.AlizeError as exc:
+            assert str(exc)  # a French refusal
