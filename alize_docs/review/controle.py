@@ -822,8 +822,12 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
         origine = read_provenance_file(Path(chemin), contenu)
     else:
         if not donnees:
-            with open(chemin, "rb") as fichier:
-                donnees = fichier.read(_PDF_MAX + 1)
+            try:
+                with open(chemin, "rb") as fichier:
+                    donnees = fichier.read(_PDF_MAX + 1)
+            except OSError as exc:
+                raise FichierRefuse(chemin, f"le fichier est illisible ({exc.strerror or 'erreur du système'})"
+                                    ) from None
         if len(donnees) > _PDF_MAX:
             raise FichierRefuse(chemin, f"le fichier pèse plus de {_PDF_MAX // 1_000_000} Mo, la limite admise")
         lu, metadonnees = _lire_pdf(chemin, donnees)
