@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import random
@@ -132,6 +133,17 @@ def _side_annee_1(document: WordDocument) -> None:
     case = cellule(document, "Apporteur", "SIDE", "Année 1")
     assert case.text == "40\u202f000\u00a0€"
     case.paragraphs[0].runs[0].text = "45\u202f000\u00a0€"
+
+
+def test_a_section_break_added_in_the_bundle_leaves_each_document_its_checks(editer: Callable[..., Path]) -> None:
+    def edition(document: WordDocument) -> None:
+        paragraphe = next(p for p in document.paragraphs if p.text.startswith("Les moyens humains engagés"))
+        paragraphe._p.get_or_add_pPr().append(copy.deepcopy(document.sections[-1]._sectPr))
+        _side_annee_1(document)
+
+    rapport = check_document(editer(DOSSIER, edition))
+    assert len(rapport.constats) == 3, rapport.text()  # no mandatory term of a document sought in another
+    assert {c.document for c in rapport.constats} == {"Annexe 1 — Budget prévisionnel"}
 
 
 def test_a_table_cell_of_annex_1_changed_breaks_its_totals(editer: Callable[..., Path]) -> None:

@@ -835,6 +835,8 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
         notes.append("PDF : contrôlés sur sa couche texte (montants, tableaux de l'annexe 1, termes obligatoires, "
                      "blancs) ; les modifications à la main ne se recherchent que sur le .docx.")
     kinds = _kinds(origine, lu)
+    if len(kinds) > 1 and lu.sections != len(kinds):  # a section break added or removed in a bundle by hand
+        _resectionner(lu, kinds, textes or ())
     modele = origine.modele if origine is not None else ""
 
     def nom_document(kind: str) -> str:
@@ -889,6 +891,25 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
         notes.append("aucune provenance alize-docs : modèle et document déduits du texte.")
     return RapportControle(Path(chemin).name, tuple(kinds), modele, tuple(_uniques(constats)), tuple(modifications),
                            tuple(notes), modifications_recherchees=textes is not None)
+
+
+def _resectionner(lu: _Lu, kinds: Sequence[str], textes: Sequence[TexteClause]) -> None:
+    """Give each line and table of a bundle its document again, found by the first line each document begins with
+    (recorded with its clauses, or its title), when its section breaks no longer tell them apart."""
+    debuts: dict[str, str] = {}
+    for texte in textes:
+        if texte.lignes:
+            debuts.setdefault(texte.document, texte.lignes[0].upper())
+    titres = dict((kind, titre) for titre, kind in _TITRES_DOCUMENTS)
+    section, k = 0, 1
+    for ligne in lu.lignes:
+        if k < len(kinds) and ligne.table is None and ligne.titre == ligne.texte and ligne.texte.upper().startswith(
+                debuts.get(kinds[k], titres.get(kinds[k], "\0"))):  # a heading that begins the next document
+            section, k = k, k + 1
+        ligne.section = section
+    for numero, tableau in enumerate(lu.tableaux):
+        tableau.section = next((ligne.section for ligne in lu.lignes if ligne.table == numero), tableau.section)
+    lu.sections = len(kinds)
 
 
 def _avec_avance(origine: Provenance | None, lu: _Lu) -> bool:
