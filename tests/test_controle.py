@@ -339,3 +339,32 @@ def test_a_mutated_docx_is_checked_or_refused_never_a_crash(generes: Path) -> No
             check_document(bytes(mute[: aleas.randint(len(mute) // 2, len(mute))]), nom="x.docx")
         except alize_docs.AlizeError as exc:
             assert str(exc)  # a French refusal
+
+
+def test_the_repayment_schedule_adds_up_to_the_advance(editer: Callable[..., Path]) -> None:
+    def edition(document: WordDocument) -> None:
+        cellule(document, "N°", "3", "Montant").paragraphs[0].runs[0].text = "676,67\u00a0€"
+
+    rapport = check_document(editer(COOPERATION, edition))
+    assert [c.message for c in rapport.constats] == [
+        "17 999,99 € écrit ; 18 666,66 € moins l'échéance de 676,67 € donnent 17 989,99 €.",
+        "Échéancier : les échéances font 20 010 €, l'article 4 accorde une avance de 20 000 €.",
+    ]
+    assert rapport.constats[0].lieu.startswith("tableau « N° » (ARTICLE 5")
+    assert rapport.constats[0].lieu.endswith("ligne « 3 », colonne « Capital restant dû »")
+
+
+def test_tracked_changes_are_read_as_accepted_and_noted(editer: Callable[..., Path]) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def edition(document: WordDocument) -> None:
+        paragraphe = next(p for p in document.paragraphs if "Le bénéficiaire est seul tenu" in p.text)
+        suppression = parse_xml(f'<w:del {nsdecls("w")} w:id="90" w:author="Avocat" w:date="2011-04-01T00:00:00Z">'
+                                '<w:r><w:delText xml:space="preserve"> Texte retiré.</w:delText></w:r></w:del>')
+        paragraphe._p.append(suppression)
+
+    rapport = check_document(editer(COOPERATION, edition))
+    assert rapport.propre, rapport.text()  # the deleted words are not read
+    assert any(n.startswith("le document contient 1 modification suivie (révisions) non acceptée(s)")
+               for n in rapport.notes)

@@ -693,6 +693,27 @@ def _verifier_annexe_1(annexe: Sequence[_Ligne], tableaux: Sequence[_Tableau], c
                                     f"{poste}, {annuel.rangees[0][j]}", None, f"le {annuel.lieu()}")
 
 
+def _verifier_echeancier(tableau: _Tableau, lignes: Sequence[_Ligne], document: str) -> Iterator[Constat]:
+    """A cooperation agreement's schedule: each capital remaining is the one before less the instalment, the
+    last is nothing, and the instalments add up to the advance its Article 4 grants."""
+    avance = _paragraphe(lignes, rf"accorde au bénéficiaire une avance remboursable de .*?\({_F}\)")
+    capital = _lire_chiffres(avance[1][1]) if avance is not None else None
+    total = Decimal(0)
+    for rangee in tableau.rangees[1:]:
+        if len(rangee) != 4 or (montant := _valeur(rangee[2])) is None or (reste := _valeur(rangee[3])) is None:
+            continue
+        total += montant
+        if capital is not None and capital - montant != reste:
+            yield Constat("total", document, tableau.lieu((tableau.rangees.index(rangee), 3)),
+                          f"{_euros(reste)} écrit ; {_euros(capital)} moins l'échéance de {_euros(montant)} donnent "
+                          f"{_euros(capital - montant)}.")
+        capital = reste
+    if avance is not None and (accordee := _lire_chiffres(avance[1][1])) is not None and total != accordee:
+        yield Constat("incoherence", document, tableau.lieu(),
+                      f"Échéancier : les échéances font {_euros(total)}, l'article 4 accorde une avance de "
+                      f"{_euros(accordee)}.")
+
+
 # --- Mandatory terms and blanks ------------------------------------------------------------------------------
 
 _MOT = re.compile(r"\w+|[^\w\s]")
@@ -813,7 +834,13 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
     textes: tuple[TexteClause, ...] | None = None
     if genre == "docx":
         with ouvrir(chemin, donnees or None, genre="docx") as paquet:
-            lu = _lire_docx(paquet.xml("word/document.xml"), _styles(paquet))
+            corps = paquet.xml("word/document.xml")
+            lu = _lire_docx(corps, _styles(paquet))
+            revisions = sum(1 for _ in corps.iter(qn("w:ins"), qn("w:del")))
+            if revisions:
+                suivies = _compte(revisions, "modification suivie", "modifications suivies")
+                notes.append(f"le document contient {suivies} (révisions) non acceptée(s) : il est contrôlé comme si "
+                             "elles l'étaient (texte inséré compris, texte supprimé exclu).")
             for partie in sorted(paquet.noms()):
                 if re.fullmatch(r"word/(header|footer)\d*\.xml", partie):
                     lu.autres += [normalise_line(_texte_paragraphe(p)) for p in paquet.xml(partie).iter(qn("w:p"))]
@@ -865,10 +892,12 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
             constats += _verifier_tableau(tableau, document_de(section))
         constats += _verifier_annexe_1(par_section.get(section, []) if len(kinds) > 1 else lu.lignes, tableaux,
                                        convention, document_de(section), lieu)
-    if genre == "docx":  # other documents' tables (a cooperation agreement's skills and financing)
+    if genre == "docx":  # other documents' tables (a cooperation agreement's skills, financing and schedule)
         for tableau in lu.tableaux:
             if (kinds[tableau.section] if tableau.section < len(kinds) else "") != "annexe-1-budget":
                 constats += _verifier_tableau(tableau, document_de(tableau.section))
+            if tableau.nom == "N°" and len(tableau.rangees[0]) == 4:
+                constats += _verifier_echeancier(tableau, lu.lignes, document_de(tableau.section))
     if "cooperation" in kinds and not _avec_avance(origine, lu):
         kinds_termes = [k if k != "cooperation" else "" for k in kinds]
         notes.append("convention de coopération sans avance remboursable : les termes obligatoires de l'avance "
