@@ -638,7 +638,7 @@ def _verifier_annexe_1(annexe: Sequence[_Ligne], tableaux: Sequence[_Tableau], c
     astrees = _rangee(fonctionnement, "contribution à astrees")
     annuelle, totale = CONTRIBUTION_ASTREES_ANNUELLE, CONTRIBUTION_ASTREES_ANNUELLE * DUREE_ANNEES
     source = "le programme"
-    if (cite := _paragraphe(convention, r"reçoit ([\d ]+) euros .*?par année calendaire, soit ([\d ]+) euros")):
+    if (cite := _paragraphe(convention, r"reçoit ([\d ]+) euros .*?, soit ([\d ]+) euros pour la période totale")):
         annuelle, totale = _lire_chiffres(cite[1][1]) or annuelle, _lire_chiffres(cite[1][2]) or totale
         source = "la convention (article 7)"
     if astrees is not None and fonctionnement is not None:
@@ -867,7 +867,7 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
     modele = origine.modele if origine is not None else ""
 
     def nom_document(kind: str) -> str:
-        return _NOMS.get(kind, kind) if len(kinds) > 1 or kind != (kinds[0] if kinds else "") else ""
+        return _NOMS.get(kind, kind)
 
     nom_seul = _NOMS.get(kinds[0], "") if len(kinds) == 1 else ""
 
