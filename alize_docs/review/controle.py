@@ -912,8 +912,8 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
     if genre == "docx":
         if textes is None:
             notes.append("le document n'enregistre pas le texte de ses clauses (produit par une version antérieure "
-                         "d'alize-docs, ou pas par alize-docs) : les modifications à la main ne peuvent pas être "
-                         "recherchées.")
+                         "d'alize-docs, d'un genre qui ne l'enregistre pas, ou pas par alize-docs) : les modifications "
+                         "à la main ne peuvent pas être recherchées.")
         else:
             modifications = list(_modifications(textes, lu.lignes, nom_document, lieu))
     if origine is None:
