@@ -91,6 +91,7 @@ if TYPE_CHECKING:
     from alize_docs.inputs.dossier import Dossier, load_cooperation, load_territoire
     from alize_docs.output import write_atomic
     from alize_docs.render.provenance import Provenance
+    from alize_docs.review.controle import RapportControle, check_document
 
 _MODELES = [
     "Personne", "PresidentComite", "Objectifs", "Dispositif", "Signature", "Etat", "ApportsCdc", "Cdc", "Astrees",
@@ -120,6 +121,7 @@ _OU: dict[str, str] = {
     "write_atomic": "alize_docs.output",
     "Provenance": "alize_docs.render.provenance",
     **dict.fromkeys(["exemple", "exemples"], "alize_docs.exemples"),
+    **dict.fromkeys(["RapportControle", "check_document"], "alize_docs.review.controle"),  # controler
 }
 
 __all__ = [
@@ -162,6 +164,7 @@ __all__ = [
     "Probleme",
     "Projet",
     "Provenance",
+    "RapportControle",
     "RenderError",
     "Signature",
     "Territoire",
@@ -172,6 +175,7 @@ __all__ = [
     "assemble_cooperation",
     "assemble_dossier",
     "budget_territoire",
+    "check_document",
     "check_file",
     "exemple",
     "exemples",

@@ -100,6 +100,8 @@ _EXEMPLES = {
                 "alize-docs avenant toulinois.yaml toulinois-modifie.yaml -o sortie/ --numero 2 --pdf"],
     "inspecter": ["alize-docs inspecter sortie/convention-partenariat-toulinois.docx",
                   "alize-docs inspecter sortie/ --clause partenariat/signatures@2008"],
+    "controler": ["alize-docs controler sortie/convention-partenariat-toulinois.docx",
+                  "alize-docs controler --json sortie/*.docx > controle.json"],
 }
 """An example or two per command, shown at the end of its --help."""
 
@@ -261,6 +263,7 @@ def _parser() -> _Parser:
                     "les documents construits avec cette version.")
     inspecter.add_argument("chemin", metavar="FICHIER|DOSSIER", type=Path)
     inspecter.add_argument("--clause", metavar="ID@VERSION", help="liste les documents qui utilisent cette version")
+    _controler_parser(commandes)
     for sous_commande in commandes.choices.values():
         _verbosity_options(sous_commande)
     return parser
@@ -353,7 +356,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         library = ClauseLibrary(_clause_folders(getattr(arguments, "clauses", [])))
         commandes = {"valider": _valider, "generer": _generer, "clauses": _lister, "verifier-clauses": _verifier,
                      "comparer": _comparer, "inspecter": _inspecter, "lot": _lot, "modele-tableur": _tableur,
-                     "renouveler": _renouveler, "tableur": _classeur, "avenant": _avenant}
+                     "renouveler": _renouveler, "tableur": _classeur, "avenant": _avenant,
+                     "controler": _controler}
         return commandes[arguments.commande](arguments, library)
     except ClauseError as exc:
         print(f"alize-docs : erreur dans les clauses : {exc}", file=sys.stderr)
@@ -624,6 +628,47 @@ def _inspecter(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     for cle, valeur in origine.properties().items():
         print(f"{cle.removeprefix('alize:')} : {valeur}")
     return OK
+
+
+# --- controler: the check of a document edited by hand ------------------------------------------------------
+
+def _controler_parser(commandes: argparse._SubParsersAction[_Parser]) -> None:
+    controler = commandes.add_parser(
+        "controler", epilog=_exemples("controler"),
+        help="contrôle un document produit, modifié ou non à la main (montants, totaux, termes, blancs)",
+        description="Pour chaque document .docx (convention, annexe, convention de coopération, dossier de "
+                    "signature) ou PDF : les montants dont les lettres et les chiffres divergent, les totaux des "
+                    "tableaux de l'annexe 1 et les chiffres qu'elle contredit, les termes obligatoires du modèle "
+                    "absents ou altérés, les blancs, et les clauses modifiées à la main depuis la production (mot à "
+                    "mot). Code de sortie : 0 sans erreur (une modification à la main n'est pas une erreur), 1 si "
+                    "une erreur est trouvée, 2 ou 3 si un fichier ne peut pas être lu.")
+    controler.add_argument("fichiers", nargs="+", metavar="FICHIER", type=Path, help="document .docx ou .pdf")
+    controler.add_argument("--json", action="store_true", help="écrit le rapport en JSON (un seul document JSON)")
+    _clauses_option(controler)
+
+
+def _controler(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
+    from alize_docs.review.controle import check_document
+
+    code = OK
+    documents: list[dict[str, object]] = []
+    for fichier in arguments.fichiers:
+        try:
+            rapport = check_document(fichier, library)
+        except (CommandError, AlizeError) as exc:
+            if isinstance(exc, ClauseError | ModelError):
+                raise
+            code = max(code, USAGE if isinstance(exc, CommandError) else INTERNE)
+            print(f"alize-docs : erreur : {exc}", file=sys.stderr)
+            documents.append({"fichier": fichier.name, "erreur": str(exc)})
+            continue
+        code = max(code, OK if rapport.ok else INVALIDE)
+        documents.append(rapport.as_dict())
+        if not arguments.json:
+            print(rapport.text())
+    if arguments.json:
+        print(json.dumps(documents[0] if len(documents) == 1 else documents, ensure_ascii=False, indent=2))
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

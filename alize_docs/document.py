@@ -158,6 +158,7 @@ class AssembledDocument:
     avenant: tuple[tuple[str, str], ...] = ()
     """For an avenant and the documents it replaces: what provenance records of it (number, date, the amended
     convention's input digest), as (key, value) pairs."""
+    clause_texts: tuple[str, ...] = ()  # each clause's text as a reader sees it (controler: hand edits)
 
     @property
     def text(self) -> str:

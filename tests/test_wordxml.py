@@ -48,7 +48,23 @@ SCHEMA_OF = {
     "http://schemas.openxmlformats.org/package/2006/metadata/core-properties": "opc-coreProperties.xsd",
     "http://schemas.openxmlformats.org/package/2006/content-types": "opc-contentTypes.xsd",
     "http://schemas.openxmlformats.org/package/2006/relationships": "opc-relationships.xsd",
+    "urn:alize-docs:textes-clauses:1": "alize-textes-clauses.xsd",  # our custom XML part (controler)
 }
+
+# The custom XML part each generated document records its clauses' texts in (render/provenance.py): custom XML
+# data is the producer's own, so its schema is ours, not ECMA-376's.
+_TEXTES_CLAUSES_XSD = (
+    '<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:alize-docs:textes-clauses:1" '
+    'xmlns="urn:alize-docs:textes-clauses:1" elementFormDefault="qualified">'
+    '<xsd:element name="textes"><xsd:complexType><xsd:sequence>'
+    '<xsd:element name="clause" minOccurs="0" maxOccurs="unbounded"><xsd:complexType><xsd:simpleContent>'
+    '<xsd:extension base="xsd:string"><xsd:attribute name="ref" type="xsd:string" use="required"/>'
+    '<xsd:attribute name="document" type="xsd:string" use="required"/>'
+    '<xsd:attribute name="sha256" use="required"><xsd:simpleType><xsd:restriction base="xsd:string">'
+    '<xsd:pattern value="[0-9a-f]{64}"/></xsd:restriction></xsd:simpleType></xsd:attribute>'
+    "</xsd:extension></xsd:simpleContent></xsd:complexType></xsd:element>"
+    "</xsd:sequence></xsd:complexType></xsd:element></xsd:schema>"
+)
 
 # Word 2010's compatibility settings (w:compat/w:compatSetting, ISO/IEC 29500-1 §17.15.3.4) came with the
 # Transitional schema of ISO/IEC 29500; the ECMA-376 1st-edition wml.xsd shipped here predates them. This adds
@@ -100,6 +116,7 @@ def schemas(tmp_path_factory: pytest.TempPathFactory) -> dict[str, etree.XMLSche
     (dossier / "dml-main.xsd").write_text(
         f'<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="{DML_MAIN}" '
         f'elementFormDefault="qualified">{inclusions}</xsd:schema>', "utf-8")
+    (dossier / "alize-textes-clauses.xsd").write_text(_TEXTES_CLAUSES_XSD, "utf-8")
     sans_reseau = etree.XMLParser(no_network=True, resolve_entities=False)
     return {ns: etree.XMLSchema(etree.parse(str(dossier / nom), sans_reseau)) for ns, nom in SCHEMA_OF.items()}
 

@@ -24,6 +24,7 @@ from alize_docs.assembly.context import (
     territory_context,
 )
 from alize_docs.assembly.tables import tableaux_budget
+from alize_docs.assembly.textes import clause_texts
 from alize_docs.clauses.library import ClauseLibrary
 from alize_docs.document import (
     AssembledDocument,
@@ -75,12 +76,15 @@ def _assemble(kind: DocumentKind, territoire: Territoire, library: ClauseLibrary
               tables: dict[str, Table], entrees: tuple[BaseModel, ...], *, title: str, short_title: str,
               subject: str, date: dt.date) -> AssembledDocument:
     """Assemble *kind* from the territory's model and check that no blank is left in it."""
-    blocs, clauses = library.assemble(territoire.modele, kind, contexte, tables)
+    longueurs: list[int] = []
+    blocs, clauses = library.assemble(territoire.modele, kind, contexte, tables, longueurs=longueurs)
+    textes = clause_texts(blocs, longueurs, lambda morceau: expand_parties(morceau, contexte, territoire.modele, kind))
     blocs = expand_parties(blocs, contexte, territoire.modele, kind)
     document = AssembledDocument(
         kind=kind, title=title, short_title=short_title, subject=subject,
         header=f"«{NBSP}{nom_dispositif(territoire)}{NBSP}»", author=territoire.operateur.nom, date=date,
         modele=territoire.modele, blocks=tuple(blocs), clauses=tuple(clauses), input_sha256=input_digest(*entrees),
+        clause_texts=textes,
     )
     check_no_blanks(document.title, [document.header, *(b.text for b in document.blocks)])
     return document

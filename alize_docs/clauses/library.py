@@ -304,9 +304,10 @@ class ClauseLibrary:
         return ClauseUse(clause.id, clause.version, self._sha[clause.chemin])
 
     def assemble(self, modele: str, document: str, contexte: Mapping[str, Any],
-                 tables: Mapping[str, Table] | None = None) -> tuple[list[Block], list[ClauseUse]]:
+                 tables: Mapping[str, Table] | None = None, *, longueurs: list[int] | None = None,
+                 ) -> tuple[list[Block], list[ClauseUse]]:
         """Return the blocks of *document* in *modele* (``@tableau`` places filled from *tables*), and the
-        clause versions used."""
+        clause versions used; *longueurs*, if given, receives the number of blocks of each clause used."""
         refs = self.modele(modele).documents.get(document)
         if refs is None:
             raise ModelError(f"le modèle ne définit pas le document « {document} »", modele=modele)
@@ -319,6 +320,8 @@ class ClauseLibrary:
                 if rendu:
                     blocs.extend(rendu)
                     usages.append(self.use(clause))
+                    if longueurs is not None:
+                        longueurs.append(len(rendu))
         return blocs, usages
 
 

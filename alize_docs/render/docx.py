@@ -35,7 +35,14 @@ from alize_docs.document import AssembledDocument
 from alize_docs.errors import RenderError
 from alize_docs.formatting import glyphes
 from alize_docs.render.package import package_bytes
-from alize_docs.render.provenance import Provenance, add_custom_properties, provenance, read_provenance
+from alize_docs.render.provenance import (
+    Provenance,
+    add_clause_texts,
+    add_custom_properties,
+    clause_text_entries,
+    provenance,
+    read_provenance,
+)
 from alize_docs.render.wordml import blocks_xml
 
 __all__ = ["WORD_STYLES", "core_property", "document_properties", "fill_template", "render_bundle", "render_docx",
@@ -63,6 +70,7 @@ def render_docx(document: AssembledDocument, template: Path) -> bytes:
     word = _open_template(template, document)
     _add_blocks(word, document)
     _properties(word, document, provenance(document))
+    add_clause_texts(word, clause_text_entries(document))
     return package_bytes(word)
 
 
@@ -90,6 +98,7 @@ def render_bundle(documents: Sequence[AssembledDocument], template: Path, title:
     ensemble = dataclasses.replace(documents[0], kind="dossier-signature", title=title, short_title=title,
                                    clauses=tuple(c for d in documents for c in d.clauses))
     _properties(word, ensemble, provenance(ensemble, tuple(d.kind for d in documents)))
+    add_clause_texts(word, [e for d in documents for e in clause_text_entries(d)])
     return package_bytes(word)
 
 

@@ -6,9 +6,10 @@ its metadata (``/Alize_document``…). Everything else handles a :class:`Provena
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from lxml import etree
 
 from alize_docs._version import __version__
 from alize_docs.document import AssembledDocument, ClauseUse
-from alize_docs.office import ouvrir
+from alize_docs.office import PaquetOffice, ouvrir
 from alize_docs.render.package import SAFE_XML
 
 __all__ = ["PDF_PREFIX", "Provenance", "add_custom_properties", "provenance", "read_provenance",
@@ -130,3 +131,78 @@ def read_provenance_file(chemin: Path, donnees: bytes | None = None) -> Provenan
         racine = paquet.xml("docProps/custom.xml")
     valeurs = {str(p.get("name")): "".join(p.itertext()) for p in racine.iter(f"{{{_CUSTOM_NS}}}property")}
     return Provenance.from_properties(valeurs)
+
+
+# --- Clause texts (alize-docs controler) -----------------------------------------------------------------------
+# What each clause said when the document was generated, with its SHA-256, in a custom XML part of its own
+# (Word keeps custom XML parts; a custom property holds 255 characters at most). ``controler`` reads the same
+# lines back from the current text and reports the clauses edited by hand, word by word.
+
+TEXTES_NS = "urn:alize-docs:textes-clauses:1"
+"""The namespace of the custom XML part recording each clause's text (found by it, whatever the part's name)."""
+
+_CUSTOM_XML_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
+_CUSTOM_XML_PROPS_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
+_CUSTOM_XML_PROPS_CT = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+_DS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
+__all__ += ["TEXTES_NS", "TexteClause", "add_clause_texts", "clause_text_entries", "read_clause_texts"]
+
+
+@dataclass(frozen=True)
+class TexteClause:
+    """One clause's text as generated: its version (``id@version``), its document, the SHA-256 of its text."""
+
+    ref: str
+    document: str
+    sha256: str
+    texte: str
+
+    @property
+    def lignes(self) -> list[str]:
+        return self.texte.split("\n") if self.texte else []
+
+
+def clause_text_entries(document: AssembledDocument) -> list[TexteClause]:
+    """Return what :func:`add_clause_texts` records of *document* (empty for a document assembled without
+    its clauses' texts)."""
+    if len(document.clause_texts) != len(document.clauses):
+        return []
+    return [TexteClause(c.ref, document.kind, hashlib.sha256(t.encode("utf-8")).hexdigest(), t)
+            for c, t in zip(document.clauses, document.clause_texts, strict=True)]
+
+
+def add_clause_texts(word: WordDocument, entrees: Sequence[TexteClause]) -> None:
+    """Add each clause's text and its hash to the package, as a custom XML part (deterministic bytes)."""
+    if not entrees:
+        return
+    racine = etree.Element(f"{{{TEXTES_NS}}}textes", nsmap={None: TEXTES_NS})
+    for entree in entrees:
+        etree.SubElement(racine, f"{{{TEXTES_NS}}}clause", ref=entree.ref, document=entree.document,
+                         sha256=entree.sha256).text = entree.texte
+    blob = etree.tostring(racine, xml_declaration=True, encoding="UTF-8", standalone=True)
+    paquet = word.part.package
+    noms = {str(p.partname) for p in paquet.iter_parts()}
+    n = next(i for i in range(1, len(noms) + 2) if f"/customXml/item{i}.xml" not in noms
+             and f"/customXml/itemProps{i}.xml" not in noms)
+    item = Part(PackURI(f"/customXml/item{n}.xml"), "application/xml", blob, paquet)
+    guid = hashlib.sha256(blob).hexdigest()[:32].upper()
+    proprietes = etree.Element(f"{{{_DS_NS}}}datastoreItem", nsmap={"ds": _DS_NS})
+    proprietes.set(f"{{{_DS_NS}}}itemID", f"{{{guid[:8]}-{guid[8:12]}-{guid[12:16]}-{guid[16:20]}-{guid[20:]}}}")
+    etree.SubElement(etree.SubElement(proprietes, f"{{{_DS_NS}}}schemaRefs"), f"{{{_DS_NS}}}schemaRef").set(
+        f"{{{_DS_NS}}}uri", TEXTES_NS)
+    props = Part(PackURI(f"/customXml/itemProps{n}.xml"), _CUSTOM_XML_PROPS_CT,
+                 etree.tostring(proprietes, xml_declaration=True, encoding="UTF-8", standalone=True), paquet)
+    item.relate_to(props, _CUSTOM_XML_PROPS_RT)
+    word.part.relate_to(item, _CUSTOM_XML_RT)
+
+
+def read_clause_texts(paquet: PaquetOffice) -> tuple[TexteClause, ...] | None:
+    """Return the clause texts a .docx read by the safe reader records, or None if it records none."""
+    for nom in sorted(paquet.noms()):
+        if not (nom.startswith("customXml/") and nom.endswith(".xml") and "/_rels/" not in nom):
+            continue
+        racine = paquet.xml(nom)
+        if racine.tag == f"{{{TEXTES_NS}}}textes":
+            return tuple(TexteClause(str(c.get("ref", "")), str(c.get("document", "")), str(c.get("sha256", "")),
+                                     c.text or "") for c in racine.iter(f"{{{TEXTES_NS}}}clause"))
+    return None
