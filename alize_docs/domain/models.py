@@ -188,6 +188,8 @@ class Dispositif(_Modele):
     departement: NomDepartement
     territoire: list[Texte]
     carte_annexee: Booleen = False
+    carte: Texte | None = None
+    """The map's file (PDF, PNG or JPEG), relative to the territory file: the signing bundle's last piece."""
     contexte: Texte
     premiers_resultats: Texte | None = None
     objectifs: Objectifs

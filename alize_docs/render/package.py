@@ -17,7 +17,7 @@ from lxml import etree
 
 from alize_docs.errors import RenderError
 
-__all__ = ["SAFE_XML", "package_bytes", "write_package"]
+__all__ = ["SAFE_XML", "package_bytes", "package_entries", "write_package"]
 
 SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True)
 """The parser for XML this package wrote itself (user files go through :mod:`alize_docs.office`)."""
@@ -27,6 +27,11 @@ _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 def package_bytes(word: WordDocument) -> bytes:
     """Return the package's bytes: each part as python-docx serialises it (what its own save writes)."""
+    return write_package(package_entries(word))
+
+
+def package_entries(word: WordDocument) -> list[tuple[str, bytes]]:
+    """Return the package's entries (zip name, bytes) in the order python-docx keeps its parts."""
     paquet = word.part.package
     parties = list(paquet.parts)
     entrees = [(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parties).blob),  # type: ignore[no-untyped-call]
@@ -35,7 +40,7 @@ def package_bytes(word: WordDocument) -> bytes:
         entrees.append((part.partname.membername, part.blob))
         if len(part.rels):
             entrees.append((part.partname.rels_uri.membername, part.rels.xml))
-    return write_package(entrees)
+    return entrees
 
 
 def write_package(entrees: Sequence[tuple[str, bytes]]) -> bytes:

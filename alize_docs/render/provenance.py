@@ -22,8 +22,8 @@ from alize_docs.document import AssembledDocument, ClauseUse
 from alize_docs.office import ouvrir
 from alize_docs.render.package import SAFE_XML
 
-__all__ = ["PDF_PREFIX", "Provenance", "add_custom_properties", "provenance", "read_provenance",
-           "read_provenance_file"]
+__all__ = ["PDF_PREFIX", "Provenance", "add_custom_properties", "custom_properties_xml", "provenance",
+           "read_provenance", "read_provenance_file"]
 
 PDF_PREFIX = "/Alize_"
 """PDF metadata keys of the provenance: ``/Alize_modele``, ``/Alize_clause-01``… (``alize:…`` in a .docx)."""
@@ -89,13 +89,18 @@ _CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xm
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
-def add_custom_properties(word: WordDocument, origine: Provenance) -> None:
-    """Add *origine* to the package as its custom properties part."""
+def custom_properties_xml(origine: Provenance) -> bytes:
+    """Return *origine* as a custom properties part (``docProps/custom.xml``)."""
     racine = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
     for pid, (nom, valeur) in enumerate(origine.properties().items(), start=2):
         propriete = etree.SubElement(racine, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(pid), name=nom)
         etree.SubElement(propriete, f"{{{_VT_NS}}}lpwstr").text = valeur
-    blob = etree.tostring(racine, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return bytes(etree.tostring(racine, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def add_custom_properties(word: WordDocument, origine: Provenance) -> None:
+    """Add *origine* to the package as its custom properties part."""
+    blob = custom_properties_xml(origine)
     paquet = word.part.package
     part = Part(PackURI("/docProps/custom.xml"), _CUSTOM_CT, blob, paquet)
     paquet.relate_to(part, _CUSTOM_RT)
