@@ -300,7 +300,8 @@ def _refuse_replacing_others(sortie: Path, fichiers: dict[str, bytes]) -> None:
 
 
 def generate(chemin: str | Path, sortie: str | Path, library: ClauseLibrary | None = None,
-             pdf: bool = False, gabarits: str | Path | None = None, force: bool = False) -> list[Path]:
+             pdf: bool = False, gabarits: str | Path | None = None, force: bool = False,
+             avertir: Callable[[ValidationReport], None] | None = None) -> list[Path]:
     """Validate a territory or cooperation file (YAML, or a territory workbook) and write its documents into the
     folder *sortie* (and their PDFs).
 
@@ -308,12 +309,15 @@ def generate(chemin: str | Path, sortie: str | Path, library: ClauseLibrary | No
     (:func:`alize_docs.output.ecrire_ensemble`): an invalid file, a failed conversion or a failed write
     (:class:`EcritureError`, in French, naming the file) leaves the folder as it was. A document already there
     that was built from other inputs (or not by alize-docs) is replaced only with *force*
-    (:class:`CommandError` otherwise).
+    (:class:`CommandError` otherwise). *avertir* is given the report when it has warnings (a map announced and
+    not given…): the documents are written all the same.
     """
     library = _library(library)
     rapport, valide = check_loaded(read_input(chemin), Path(chemin), library)
     if valide is None:
         raise InvalidInput(rapport)
+    if rapport.avertissements and avertir is not None:
+        avertir(rapport)
     fichiers = render_documents(valide, library, gabarits)
     if not force:
         _refuse_replacing_others(Path(sortie), fichiers)

@@ -173,7 +173,7 @@ def _cover(source: BundleSource, plan: _Plan) -> str:
         rangees.append(f"<w:tr>{cellule(lien, 'left', 4500)}{cellule(plan.plage(k, une_page), 'right', 2500)}</w:tr>")
     morceaux.append(f'<w:tbl><w:tblPr><w:tblStyle w:val="{escape(ids["grid"])}"/><w:tblW w:w="7000" w:type="dxa"/>'
                     f'<w:jc w:val="center"/><w:tblLook w:val="04A0"/></w:tblPr><w:tblGrid><w:gridCol w:w="4500"/>'
-                    f'<w:gridCol w:w="2500"/></w:tblGrid>{"".join(rangees)}</w:tbl>')
+                    f'<w:gridCol w:w="2500"/></w:tblGrid>{"".join(rangees)}</w:tbl><w:p/>')
     total = str(plan.total) if plan.total is not None else _INCONNU
     morceaux.append(_p(ids["body"], _t("Le dossier compte ") + _champ("NUMPAGES", total)
                        + _t(" pages, page de garde comprise.")))

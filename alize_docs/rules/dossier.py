@@ -80,7 +80,7 @@ def _carte(dossier: Dossier) -> tuple[Carte | None, list[Probleme]]:
     if dispositif.carte is None:
         if not dispositif.carte_annexee:
             return None, []
-        return None, [Probleme("map", _CHEMIN_CARTE, (
+        return None, [Probleme("map", ("dispositif", "carte_annexee"), (
             "La convention annonce « Une carte du Territoire est annexée » (carte_annexee : oui) mais aucune "
             "carte n'est donnée (clé « carte ») : le dossier de signature est écrit sans la carte du Territoire ; "
             "joignez-la sur papier, ou donnez son fichier (PDF, PNG ou JPEG)."), gravite="avertissement")]
