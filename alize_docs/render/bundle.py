@@ -223,37 +223,41 @@ def _zone(section: etree._Element) -> tuple[float, float]:
     return largeur * _EMU_PAR_TWIP, (hauteur - 2600) * _EMU_PAR_TWIP  # 2 600 twips: the title and its spacing
 
 
-def _mark(corps: str, numero: int, ids: int) -> list[etree._Element]:
-    """Return a piece's body elements, a bookmark at the start of its first paragraph and one in its last."""
-    elements = list(etree.fromstring(f'<w:body {_NS}>{corps}</w:body>', SAFE_XML))
-    for element, nom, ident, au_debut in ((elements[0], signet(numero), ids, True),
-                                          (elements[-1], signet(numero, True), ids + 1, False)):
-        debut = etree.Element(f"{{{_W}}}bookmarkStart", {f"{{{_W}}}id": str(ident), f"{{{_W}}}name": nom})
-        fin = etree.Element(f"{{{_W}}}bookmarkEnd", {f"{{{_W}}}id": str(ident)})
-        if element.tag != f"{{{_W}}}p":
-            (element.addprevious if au_debut else element.addnext)(debut)
-            debut.addnext(fin)
-        elif au_debut:  # before the first word: the page where the piece starts
-            proprietes = element.find(f"{{{_W}}}pPr")
-            element.insert(1 if proprietes is not None else 0, debut)
-            debut.addnext(fin)
-        else:  # after the last word: the page where the piece ends, when its last paragraph runs over a page
-            element.append(debut)
-            element.append(fin)
-    return elements
+def _signets(numero: int, ident: int, fin: bool) -> str:
+    return (f'<w:bookmarkStart w:id="{ident}" w:name="{signet(numero, fin)}"/>'
+            f'<w:bookmarkEnd w:id="{ident}"/>')
 
 
-def _end_section(elements: list[etree._Element], section: etree._Element) -> None:
-    """Put *section* in the last paragraph of a section (a paragraph of its own only after a table)."""
-    dernier = elements[-1]
-    if dernier.tag != f"{{{_W}}}p":
-        dernier = etree.Element(f"{{{_W}}}p")
-        elements.append(dernier)
-    proprietes = dernier.find(f"{{{_W}}}pPr")
-    if proprietes is None:
-        proprietes = etree.Element(f"{{{_W}}}pPr")
-        dernier.insert(0, proprietes)
-    proprietes.append(section)
+def _piece(corps: str, numero: int, ident: int, section: etree._Element | None) -> str:
+    """Return a piece's body with a bookmark before its first word and one after its last (the page where it
+    ends, when its last paragraph runs over a page), its section properties in its last paragraph (a paragraph
+    of their own would add a line, and maybe a page). The body is the WordprocessingML this package writes
+    (:func:`alize_docs.render.wordml.blocks_xml`): top-level paragraphs open with ``<w:p><w:pPr>``."""
+    if numero:
+        if corps.startswith("<w:p><w:pPr>"):
+            fin_ppr = corps.index("</w:pPr>") + len("</w:pPr>")
+            corps = corps[:fin_ppr] + _signets(numero, ident, False) + corps[fin_ppr:]
+        else:
+            corps = _signets(numero, ident, False) + corps
+    fin = _signets(numero, ident + 1, True) if numero else ""
+    proprietes = _xml(section) if section is not None else ""
+    if corps.endswith("<w:p/>"):
+        return corps[:-len("<w:p/>")] + f"<w:p><w:pPr>{proprietes}</w:pPr>{fin}</w:p>"
+    if corps.endswith("</w:p>") and (debut := corps.rfind("<w:p>")) >= 0:
+        dernier = corps[debut:]
+        if dernier.startswith("<w:p><w:pPr>"):
+            fin_ppr = dernier.index("</w:pPr>")
+            dernier = dernier[:fin_ppr] + proprietes + dernier[fin_ppr:]
+        else:
+            dernier = f"<w:p><w:pPr>{proprietes}</w:pPr>" + dernier[len("<w:p>"):]
+        return corps[:debut] + dernier[:-len("</w:p>")] + fin + "</w:p>"
+    return corps + f"<w:p><w:pPr>{proprietes}</w:pPr>{fin}</w:p>"
+
+
+def _xml(element: etree._Element) -> str:
+    etree.cleanup_namespaces(element, top_nsmap={"w": _W, "r": _R})
+    texte = str(etree.tostring(element, encoding="unicode"))
+    return texte.replace(f' xmlns:w="{_W}"', "").replace(f' xmlns:r="{_R}"', "")
 
 
 @dataclass
@@ -319,52 +323,40 @@ def bundle_docx(source: BundleSource, pages: Sequence[int] | None = None) -> byt
     plan = _Plan.of(len(source.titres), pages)
     base = source.pieces[0]
     paquet = _Paquet(base)
-    corps: list[etree._Element] = []
-    cover = list(etree.fromstring(f'<w:body {_NS}>{_cover(source, plan)}</w:body>', SAFE_XML))
     pied = paquet.part("footer-garde.xml", _footer(plan, 1 if pages else None), "footer", _CT_FOOTER)
-    _end_section(cover, _section(base.section, [], pied))
-    corps += cover
+    corps = [_piece(_cover(source, plan), 0, 0, _section(base.section, [], pied))]
+    fin_du_corps = None
     for k, piece in enumerate(source.pieces):
-        elements = _mark(piece.corps, k + 1, 10 + 2 * k)
         entetes = _piece_headers(piece, paquet, k + 1)
-        suite = _t(f" — {DOCUMENTS[piece.document.kind]} : ", '<w:rPr><w:sz w:val="18"/></w:rPr>')
-        suite += plan.plage(k, False, '<w:rPr><w:sz w:val="18"/></w:rPr>')
+        rpr = '<w:rPr><w:sz w:val="18"/></w:rPr>'
+        suite = _t(f" — {DOCUMENTS[piece.document.kind]} : ", rpr) + plan.plage(k, False, rpr)
         pied = paquet.part(f"footer-piece{k + 1}.xml", _footer(plan, plan.debuts[k], suite), "footer", _CT_FOOTER)
         section = _section(piece.section, entetes, pied)
-        if k < len(source.pieces) - 1 or source.carte is not None:
-            _end_section(elements, section)
-        else:
+        if k == len(source.pieces) - 1 and source.carte is None:
+            corps.append(_piece(piece.corps, k + 1, 10 + 2 * k, None))
             fin_du_corps = section
-        corps += elements
+        else:
+            corps.append(_piece(piece.corps, k + 1, 10 + 2 * k, section))
     if source.carte is not None:
-        k = len(source.pieces)
-        elements, fin_du_corps = _map_section(source, paquet, plan, k)
-        corps += elements
-    return _write(paquet, _serialise([*corps, fin_du_corps]), source.titre, _bundle_properties(source))
+        texte, fin_du_corps = _map_section(source, paquet, plan, len(source.pieces))
+        corps.append(texte)
+    assert fin_du_corps is not None
+    corps.append(_xml(fin_du_corps))
+    return _write(paquet, "".join(corps), source.titre, _bundle_properties(source))
 
 
-def _serialise(elements: Sequence[etree._Element]) -> str:
-    """The body's XML, its namespaces declared once by the document's root (as the first piece declares them)."""
-    enveloppe = etree.fromstring(f"<w:body {_NS}/>", SAFE_XML)
-    enveloppe.extend(elements)
-    etree.cleanup_namespaces(enveloppe)
-    texte = str(etree.tostring(enveloppe, encoding="unicode"))
-    return texte[texte.index(">") + 1:-len("</w:body>")]
-
-
-def _map_section(source: BundleSource, paquet: _Paquet, plan: _Plan, k: int
-                 ) -> tuple[list[etree._Element], etree._Element]:
+def _map_section(source: BundleSource, paquet: _Paquet, plan: _Plan, k: int) -> tuple[str, etree._Element]:
     assert source.carte is not None
     base = source.pieces[0]
     modele = etree.fromstring(base.section, SAFE_XML)
-    elements = _mark(_map_body(source.carte, base.styles, modele), k + 1, 10 + 2 * k)
+    texte = _piece(_map_body(source.carte, base.styles, modele), k + 1, 10 + 2 * k, None)
     entete = paquet.part("header-carte.xml", _header(TITRE_CARTE, base.document.header), "header", _CT_HEADER)
     rpr = '<w:rPr><w:sz w:val="18"/></w:rPr>'
     suite = _t(f" — {TITRE_CARTE} : ", rpr) + plan.plage(k, True, rpr)
     pied = paquet.part("footer-carte.xml", _footer(plan, plan.debuts[k], suite), "footer", _CT_FOOTER)
     if source.carte.genre != "pdf":
         _add_image(paquet, source.carte)
-    return elements, _section(base.section, [("default", entete)], pied)
+    return texte, _section(base.section, [("default", entete)], pied)
 
 
 def _add_image(paquet: _Paquet, carte: Carte) -> None:
@@ -384,9 +376,7 @@ def map_piece_docx(source: BundleSource) -> bytes | None:
     modele = etree.fromstring(base.section, SAFE_XML)
     entete = paquet.part("header-carte.xml", _header(TITRE_CARTE, base.document.header), "header", _CT_HEADER)
     _add_image(paquet, source.carte)
-    elements = list(etree.fromstring(f'<w:body {_NS}>{_map_body(source.carte, base.styles, modele)}</w:body>',
-                                     SAFE_XML))
-    texte = _serialise([*elements, _section(base.section, [("default", entete)], None)])
+    texte = _map_body(source.carte, base.styles, modele) + _xml(_section(base.section, [("default", entete)], None))
     origine = provenance(base.document)
     return _write(paquet, texte, TITRE_CARTE, custom_properties_xml(origine))
 

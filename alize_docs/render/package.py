@@ -23,6 +23,9 @@ SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True)
 """The parser for XML this package wrote itself (user files go through :mod:`alize_docs.office`)."""
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_VERIFIEES: set[bytes] = set()
+"""XML parts already found well formed (the same bytes parse the same way): a template's styles, theme and
+settings are checked once per process, not once per document."""
 
 
 def package_bytes(word: WordDocument) -> bytes:
@@ -49,11 +52,15 @@ def write_package(entrees: Sequence[tuple[str, bytes]]) -> bytes:
     sortie = io.BytesIO()
     with zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as cible:
         for nom, contenu in entrees:
-            if nom.endswith((".xml", ".rels")):
+            if nom.endswith((".xml", ".rels")) and contenu not in _VERIFIEES:
                 try:
                     etree.fromstring(contenu, SAFE_XML)
                 except etree.XMLSyntaxError as exc:
                     raise RenderError(f"partie {nom} mal formée après rendu : {exc}") from exc
+                if len(contenu) <= 200_000:  # a template's parts, the same in every document: checked once
+                    if len(_VERIFIEES) >= 256:
+                        _VERIFIEES.clear()
+                    _VERIFIEES.add(contenu)
             entree = zipfile.ZipInfo(nom, date_time=_ZIP_DATE)
             entree.compress_type = zipfile.ZIP_DEFLATED
             entree.external_attr = 0o644 << 16
