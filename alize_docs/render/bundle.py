@@ -15,6 +15,7 @@ them); without one they are « … » — a number is never printed wrong, whate
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -384,8 +385,11 @@ def map_piece_docx(source: BundleSource) -> bytes | None:
 def _bundle_properties(source: BundleSource) -> bytes:
     premier = source.pieces[0].document
     clauses = tuple(c for p in source.pieces for c in p.document.clauses)
+    empreinte = premier.input_sha256  # the map's bytes are inputs of the bundle too
+    if source.carte is not None:
+        empreinte = hashlib.sha256(f"{empreinte}|carte:{source.carte.sha256}".encode()).hexdigest()
     ensemble = AssembledDocument("dossier-signature", source.titre, source.titre, premier.subject, premier.header,
-                                 premier.author, premier.date, premier.modele, (), clauses, premier.input_sha256)
+                                 premier.author, premier.date, premier.modele, (), clauses, empreinte)
     return custom_properties_xml(provenance(ensemble, tuple(p.document.kind for p in source.pieces)))
 
 
