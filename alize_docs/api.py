@@ -31,6 +31,7 @@ from alize_docs.rules.identifiants import identifiants_bruts
 from alize_docs.rules.territoire import validate_territoire
 
 __all__ = [
+    "DocumentFiles",
     "Dossier",
     "DossierValide",
     "check_file",
