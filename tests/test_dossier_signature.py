@@ -281,7 +281,7 @@ def test_a_map_given_but_not_announced_is_an_error(tmp_path: Path) -> None:
 def test_a_territory_with_a_map_is_not_turned_into_a_workbook_that_would_lose_it(tmp_path: Path) -> None:
     (tmp_path / "carte.png").write_bytes(png(2, 2))
     chemin = territoire_avec(tmp_path, "carte.png")
-    resultat = subprocess.run([sys.executable, "-m", "alize_docs", "tableur", str(chemin), "-o", str(tmp_path / "t.xlsx")],
-                              capture_output=True, text=True, timeout=120)
+    commande = [sys.executable, "-m", "alize_docs", "tableur", str(chemin), "-o", str(tmp_path / "t.xlsx")]
+    resultat = subprocess.run(commande, capture_output=True, text=True, timeout=120)
     assert resultat.returncode == 1 and not (tmp_path / "t.xlsx").exists()
     assert "pas de colonne pour la carte du Territoire (« carte.png »)" in resultat.stdout + resultat.stderr
