@@ -257,7 +257,7 @@ def test_a_map_announced_and_not_given_is_a_warning_naming_it_and_the_documents_
     ("../ailleurs.png", png(2, 2), "carte « ../ailleurs.png » refusée : elle doit se trouver dans le dossier"),
     ("absente.pdf", None, "carte « absente.pdf » introuvable"),
     ("carte.pdf", b"%PDF-1.4 tronque", "carte « carte.pdf » refusée : ce n'est pas un PDF lisible"),
-])
+], ids=["pas-une-image", "trop-de-pixels", "format", "hors-du-dossier", "absente", "pdf-tronque"])
 def test_a_map_over_a_limit_or_unreadable_is_refused_in_french_naming_the_file(
         tmp_path: Path, nom: str, contenu: bytes | None, message: str) -> None:
     dossier = tmp_path / "dispositif"
