@@ -34,7 +34,8 @@ from alize_docs.inputs.dossier import Dossier, load_cooperation, load_territoire
 from alize_docs.inputs.yaml import LoadedData, load_model
 from alize_docs.office import FichierRefuse
 from alize_docs.output import document_names, ecrire_ensemble, slug, write_atomic
-from alize_docs.render.docx import document_properties, render_bundle, render_docx
+from alize_docs.render.bundle import BundleSource, bundle_docx, map_piece_docx
+from alize_docs.render.docx import document_properties, render_docx, render_piece
 from alize_docs.render.provenance import Provenance, read_provenance, read_provenance_file
 from alize_docs.render.template_check import check_template
 from alize_docs.rules.dossier import DossierValide, exiger_valide, regles_cooperation, valider_dossier
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from alize_docs.assembly.avenant import AvenantPrecedent
 
 __all__ = [
+    "DocumentFiles",
     "Dossier",
     "DossierValide",
     "check_file",
@@ -151,8 +153,16 @@ def render_convention(territoire: Territoire, library: ClauseLibrary | None = No
     return render_docx(document, _template(document))
 
 
+class DocumentFiles(dict[str, bytes]):
+    """The files of a dossier by name (what :func:`render_documents` returns). For a territory it also keeps
+    what its signing bundle is made of (:attr:`signature`), so that :func:`pdf_files` can put the map in the
+    bundle's PDF and write the bundle's .docx again with its page numbers known."""
+
+    signature: BundleSource | None = None
+
+
 def render_documents(dossier: DossierValide | Dossier, library: ClauseLibrary | None = None,
-                     gabarits: str | Path | None = None) -> dict[str, bytes]:
+                     gabarits: str | Path | None = None) -> DocumentFiles:
     """Return the .docx files of a dossier by file name: a territory's four documents and their bundle, or one
     cooperation agreement. A :class:`Dossier` not yet validated is validated first (:class:`InvalidInput`).
     *gabarits*: a folder of the user's own Word templates."""
@@ -160,13 +170,19 @@ def render_documents(dossier: DossierValide | Dossier, library: ClauseLibrary | 
     valide = dossier if isinstance(dossier, DossierValide) else validate_dossier(dossier, library)
     dossier_gabarits = Path(gabarits) if gabarits is not None else None
     noms = document_names(valide.dossier)
+    fichiers = DocumentFiles()
     if valide.cooperation is not None:
         document = assemble_cooperation(valide.cooperation, valide.territoire, library)
-        return {noms[0]: render_docx(document, _template(document, dossier_gabarits))}
+        fichiers[noms[0]] = render_docx(document, _template(document, dossier_gabarits))
+        return fichiers
     documents = assemble_dossier(valide.territoire, library)
-    fichiers = {nom: render_docx(d, _template(d, dossier_gabarits)) for nom, d in zip(noms, documents, strict=False)}
+    gabarit = _template(documents[0], dossier_gabarits)
+    pieces = tuple(render_piece(d, gabarit) for d in documents)  # the territory's four share one template
+    for nom, piece in zip(noms, pieces, strict=False):
+        fichiers[nom] = piece.donnees
     titre = f"Dossier de signature — convention de partenariat ALIZÉ® {valide.territoire.dispositif.nom}"
-    fichiers[noms[-1]] = render_bundle(documents, _template(documents[0], dossier_gabarits), titre)
+    fichiers.signature = BundleSource(pieces, titre, valide.carte, valide.territoire.dispositif.carte_annexee)
+    fichiers[noms[-1]] = bundle_docx(fichiers.signature)  # built from the pieces: nothing rendered twice
     return fichiers
 
 
@@ -181,7 +197,9 @@ def _pdf_metadata(docx: bytes) -> tuple[dict[str, str], str]:
 
 
 def pdf_files(fichiers: dict[str, bytes]) -> dict[str, bytes]:
-    """Return the PDF of every .docx of *fichiers*; the bundle's is the others joined, with bookmarks."""
+    """Return the PDF of every .docx of *fichiers*; the bundle's is its cover, the others' pages and the map,
+    numbered through, with bookmarks. Given what :func:`render_documents` returned, the bundle's .docx is
+    returned too, written again with its page numbers' stored values now known."""
     return pdf_files_batch([fichiers])[0]
 
 
@@ -192,28 +210,50 @@ def pdf_files_batch(lots: list[dict[str, bytes]], convertir: Convertisseur | Non
                     ) -> list[dict[str, bytes]]:
     """Return the PDFs of several dossiers' .docx files, converted together (by default by a single
     LibreOffice start; a batch worker passes its long-lived :class:`LibreOfficeServer`)."""
-    from alize_docs.render.pdf import convert_to_pdf, merge_pdfs  # pypdf: only when PDFs are asked for
+    from alize_docs.render.pdf import convert_to_pdf  # pypdf: only when PDFs are asked for
+    from alize_docs.render.signature_pdf import bundle_pdf, page_counts
 
     convertir = convertir or convert_to_pdf
     a_convertir: list[tuple[int, str, bytes]] = [
         (i, nom, donnees) for i, lot in enumerate(lots) for nom, donnees in lot.items()
         if not nom.startswith("dossier-signature-")]
+    for i, lot in enumerate(lots):  # an image map is laid out on its page by LibreOffice, with the others
+        source = getattr(lot, "signature", None)
+        carte = map_piece_docx(source) if source is not None else None
+        if carte is not None:
+            a_convertir.append((i, "carte.docx", carte))
     with tempfile.TemporaryDirectory(prefix="alize-docx-") as temporaire:
         chemins = []
-        for i, nom, donnees in a_convertir:
-            chemin = Path(temporaire) / f"{i:05d}-{nom}"
+        for n, (i, nom, donnees) in enumerate(a_convertir):
+            chemin = Path(temporaire) / f"{i:05d}-{n:02d}-{nom}"
             chemin.write_bytes(donnees)
             chemins.append(chemin)
-        infos = [_pdf_metadata(d) for _, _, d in a_convertir]
+        infos = [_pdf_metadata(d) if nom != "carte.docx" else ({}, "") for _, nom, d in a_convertir]
         convertis = convertir(chemins, [m for m, _ in infos])
     resultats: list[dict[str, bytes]] = [{} for _ in lots]
-    titres: list[list[tuple[str, bytes]]] = [[] for _ in lots]  # bookmark title and PDF of each part, in order
+    parties: list[list[tuple[str, bytes]]] = [[] for _ in lots]  # bookmark title and PDF of each piece, in order
+    cartes: list[bytes | None] = [None for _ in lots]
     for (i, nom, _), pdf, (_, kind) in zip(a_convertir, convertis, infos, strict=True):
+        if nom == "carte.docx":
+            cartes[i] = pdf
+            continue
         resultats[i][nom.removesuffix(".docx") + ".pdf"] = pdf
-        titres[i].append((DOCUMENTS[kind], pdf))  # type: ignore[index]
-    for lot, pdfs, parties in zip(lots, resultats, titres, strict=True):
+        parties[i].append((DOCUMENTS[kind], pdf))  # type: ignore[index]
+    for i, (lot, pdfs) in enumerate(zip(lots, resultats, strict=True)):
+        source = getattr(lot, "signature", None)
         for faisceau in (n for n in lot if n.startswith("dossier-signature-")):
-            pdfs[faisceau.removesuffix(".docx") + ".pdf"] = merge_pdfs(parties, _pdf_metadata(lot[faisceau])[0])
+            metadonnees = _pdf_metadata(lot[faisceau])[0]
+            carte, a_cadrer = cartes[i], False
+            if source is not None and source.carte is not None and carte is None:
+                carte, a_cadrer = source.carte.donnees, True  # a PDF map: its own pages, fitted
+            premier = source.pieces[0].document if source is not None else None
+            pdfs[faisceau.removesuffix(".docx") + ".pdf"] = bundle_pdf(
+                parties[i], metadonnees, premier.title if premier else metadonnees.get("/Subject", ""),
+                premier.header if premier else "", carte, a_cadrer,
+                carte_manquante=source is not None and source.carte_manquante)
+            if source is not None:  # the .docx again, its page numbers' stored values now those of the PDF
+                pages = [1, *page_counts(p for _, p in parties[i])] + ([1] if source.carte is not None else [])
+                pdfs[faisceau] = bundle_docx(source, pages)
     return resultats
 
 
@@ -290,7 +330,8 @@ def _refuse_replacing_others(sortie: Path, fichiers: dict[str, bytes]) -> None:
 
 
 def generate(chemin: str | Path, sortie: str | Path, library: ClauseLibrary | None = None,
-             pdf: bool = False, gabarits: str | Path | None = None, force: bool = False) -> list[Path]:
+             pdf: bool = False, gabarits: str | Path | None = None, force: bool = False,
+             avertir: Callable[[ValidationReport], None] | None = None) -> list[Path]:
     """Validate a territory or cooperation file (YAML, or a territory workbook) and write its documents into the
     folder *sortie* (and their PDFs).
 
@@ -298,12 +339,15 @@ def generate(chemin: str | Path, sortie: str | Path, library: ClauseLibrary | No
     (:func:`alize_docs.output.ecrire_ensemble`): an invalid file, a failed conversion or a failed write
     (:class:`EcritureError`, in French, naming the file) leaves the folder as it was. A document already there
     that was built from other inputs (or not by alize-docs) is replaced only with *force*
-    (:class:`CommandError` otherwise).
+    (:class:`CommandError` otherwise). *avertir* is given the report when it has warnings (a map announced and
+    not given…): the documents are written all the same.
     """
     library = _library(library)
     rapport, valide = check_loaded(read_input(chemin), Path(chemin), library)
     if valide is None:
         raise InvalidInput(rapport)
+    if rapport.avertissements and avertir is not None:
+        avertir(rapport)
     fichiers = render_documents(valide, library, gabarits)
     if not force:
         _refuse_replacing_others(Path(sortie), fichiers)

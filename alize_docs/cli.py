@@ -416,7 +416,8 @@ def _valider(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
 
 def _generer(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     try:
-        chemins = generate(arguments.fichier, arguments.sortie, library, pdf=arguments.pdf, force=arguments.force)
+        chemins = generate(arguments.fichier, arguments.sortie, library, pdf=arguments.pdf, force=arguments.force,
+                           avertir=lambda rapport: print(rapport.text(), file=sys.stderr))
     except InvalidInput as exc:
         print(exc.report.text(), file=sys.stderr)
         print("Aucun document n'a été écrit.", file=sys.stderr)

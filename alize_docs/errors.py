@@ -24,7 +24,7 @@ Gravite = Literal["erreur", "avertissement"]
 CodeRegle = Literal[
     # the program's rules on a territory
     "duration", "renewal", "objectives", "territory", "day-rate", "cdc-cap", "astrees", "accounts", "balance",
-    "committee", "signatories", "dates", "model", "blanks",
+    "committee", "signatories", "dates", "model", "blanks", "map",
     # … on a cooperation agreement
     "sme", "skills-first", "advance", "cap", "funds", "vote", "schedule", "file",
     # the format of an input file

@@ -40,13 +40,13 @@ def bundle() -> docx.document.Document:
 
 def test_bundle_holds_the_four_documents_in_order_each_in_its_own_section(bundle: docx.document.Document) -> None:
     titres = [p.text for p in bundle.paragraphs if p.style.name == "Title"]
-    assert titres == DEBUTS
-    assert len(bundle.sections) == 4
-    for section, titre in zip(bundle.sections, TITRES, strict=True):
+    assert titres == ["DOSSIER DE SIGNATURE", *DEBUTS]
+    assert len(bundle.sections) == 5  # the cover, then a section per document
+    for k, (section, titre) in enumerate(zip(bundle.sections[1:], TITRES, strict=True), start=1):
         assert lisible(section.header.paragraphs[0].text) == f"{titre}\t«\u00a0ALIZÉ®\u00a0Toulinois\u00a0»"
-        assert section._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
-        champs = [f.get(qn("w:instr")).strip() for f in section.footer._element.iter(qn("w:fldSimple"))]
-        assert champs == ["PAGE", "SECTIONPAGES"]
+        assert section._sectPr.find(qn("w:pgNumType")) is None  # numbered through the bundle
+        champs = [i.text.strip() for i in section.footer._element.iter(qn("w:instrText"))]
+        assert champs == ["PAGE", "NUMPAGES", f"PAGEREF _AlizePiece{k} \\h", f"PAGEREF _AlizePiece{k}Fin \\h"]
 
 
 def test_bundle_records_every_document_it_holds(bundle: docx.document.Document) -> None:
@@ -90,7 +90,7 @@ def test_bundle_pdf_has_a_bookmark_per_document_on_its_first_page(pdfs: Path) ->
     parties = sum(len(PdfReader(str(pdfs / f"{n}-toulinois.pdf")).pages) for n in
                   ("convention-partenariat", "annexe-1-budget", "annexe-2-cahier-des-charges",
                    "annexe-3-operateur-local"))
-    assert len(pages) == parties
+    assert len(pages) == 1 + parties  # the cover, then every page of each document
     infos = lecteur.metadata
     assert infos.title.startswith("Dossier de signature") and infos.author == "Parole d'entreprises"
     assert "Toulinois" in infos.subject and infos["/Alize_modele"] == "2008"

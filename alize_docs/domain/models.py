@@ -13,7 +13,16 @@ import unicodedata
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+)
 from pydantic_core import PydanticCustomError
 
 from alize_docs import noms
@@ -188,11 +197,22 @@ class Dispositif(_Modele):
     departement: NomDepartement
     territoire: list[Texte]
     carte_annexee: Booleen = False
+    carte: Texte | None = None
+    """The map's file (PDF, PNG or JPEG), relative to the territory file: the signing bundle's last piece."""
     contexte: Texte
     premiers_resultats: Texte | None = None
     objectifs: Objectifs
     valorisation_jour: Montant | None = None
     duree_annees: int | None = None
+
+    @model_serializer(mode="wrap")
+    def sans_carte_absente(self, suite: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Leave out ``carte`` when none is given: a file without a map keeps its data fingerprint (the
+        documents' provenance, a batch's « unchanged ») from before the key existed."""
+        donnees: dict[str, Any] = suite(self)
+        if self.carte is None:
+            donnees.pop("carte", None)
+        return donnees
 
 
 class Signature(_Modele):

@@ -630,6 +630,10 @@ def territory_workbook(territoire: Territoire, modeles: Collection[str] = (), so
 
     donnees = territoire.model_dump(mode="python")
     _check_years(donnees, source)
+    if territoire.dispositif.carte is not None:  # no column for it yet: never dropped silently
+        raise InvalidInput(ValidationReport(source, (Probleme("map", ("dispositif", "carte"), (
+            f"Le classeur n'a pas de colonne pour la carte du Territoire (« {territoire.dispositif.carte} ») : "
+            "gardez ce dispositif en YAML, ou retirez la clé « carte » avant de le convertir.")),)))
     classeur = Workbook()
     classeur.remove(classeur.active)
     valeurs = _list_values(modeles or (territoire.modele,), territoire.modele)

@@ -9,22 +9,18 @@ input gives byte-identical files.
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 import datetime as dt
 import functools
 import io
-from collections.abc import MutableMapping, Sequence
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
 import docx
 import jinja2
 from docx.document import Document as WordDocument
-from docx.enum.section import WD_SECTION
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.section import Section, _Footer, _Header
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from docx.shared import Length
 from docx.text.paragraph import Paragraph as WordParagraph
 from docxtpl import DocxTemplate
@@ -34,7 +30,8 @@ from lxml import etree
 from alize_docs.document import AssembledDocument
 from alize_docs.errors import RenderError
 from alize_docs.formatting import glyphes
-from alize_docs.render.package import package_bytes
+from alize_docs.render.bundle import RenderedPiece
+from alize_docs.render.package import package_entries, write_package
 from alize_docs.render.provenance import (
     Provenance,
     add_clause_texts,
@@ -45,7 +42,7 @@ from alize_docs.render.provenance import (
 )
 from alize_docs.render.wordml import blocks_xml
 
-__all__ = ["WORD_STYLES", "core_property", "document_properties", "fill_template", "render_bundle", "render_docx",
+__all__ = ["WORD_STYLES", "core_property", "document_properties", "fill_template", "render_docx", "render_piece",
            "style_ids", "styled", "usable_width"]
 
 WORD_STYLES = {
@@ -67,39 +64,25 @@ WORD_STYLES = {
 
 def render_docx(document: AssembledDocument, template: Path) -> bytes:
     """Return the .docx bytes of *document* laid out on *template*."""
+    return render_piece(document, template).donnees
+
+
+def render_piece(document: AssembledDocument, template: Path) -> RenderedPiece:
+    """Return *document* rendered on *template*, with what the signing bundle reuses of it (its parts, its
+    body's WordprocessingML, its section properties): the bundle is made from the pieces, never rendered
+    again."""
     word = _open_template(template, document)
-    _add_blocks(word, document)
+    ids = style_ids(word)
+    largeur = usable_width(word)
+    taille = word.styles[WORD_STYLES["table"]].font.size  # the table style's own, or the document default's
+    corps = blocks_xml(document.blocks, ids, largeur, taille.pt if taille else 9.5)
+    _insert_blocks(word, corps)
     _properties(word, document, provenance(document))
     add_clause_texts(word, clause_text_entries(document))
-    return package_bytes(word)
-
-
-def render_bundle(documents: Sequence[AssembledDocument], template: Path, title: str) -> bytes:
-    """Return one .docx holding *documents* in order: a section each, with its own header and page numbers."""
-    # docxtpl swaps the rendered header and footer parts behind python-docx's cache of related parts:
-    # reopen the filled template so that editing headers and footers edits the parts that get saved.
-    tampon = io.BytesIO()
-    _open_template(template, documents[0]).save(tampon)
-    word = docx.Document(tampon)
-    entete = copy.deepcopy(word.sections[0].header._element)
-    pied = copy.deepcopy(word.sections[0].footer._element)
-    for i, document in enumerate(documents):
-        if i:
-            section = word.add_section(WD_SECTION.NEW_PAGE)
-            _replace_story(section.header, entete, glyphes(f"{document.short_title}\t{document.header}",
-                                                           traits=False))
-            _replace_story(section.footer, pied, None)
-        _add_blocks(word, document)
-    for section in word.sections:
-        _restart_page_numbers(section)
-        for champ in section.footer._element.iter(qn("w:fldSimple")):
-            if champ.get(qn("w:instr")).strip() == "NUMPAGES":
-                champ.set(qn("w:instr"), " SECTIONPAGES ")
-    ensemble = dataclasses.replace(documents[0], kind="dossier-signature", title=title, short_title=title,
-                                   clauses=tuple(c for d in documents for c in d.clauses))
-    _properties(word, ensemble, provenance(ensemble, tuple(d.kind for d in documents)))
-    add_clause_texts(word, [e for d in documents for e in clause_text_entries(d)])
-    return package_bytes(word)
+    entrees = package_entries(word)
+    fin = word.element.body.sectPr
+    section = etree.tostring(fin) if fin is not None else b""
+    return RenderedPiece(document, dict(entrees), corps, section, ids, write_package(entrees))
 
 
 def _open_template(template: Path, document: AssembledDocument) -> WordDocument:
@@ -146,35 +129,6 @@ def fill_template(template: Path, champs: dict[str, str]) -> WordDocument:
     return word
 
 
-def _replace_story(partie: _Header | _Footer, modele: etree._Element, texte: str | None) -> None:
-    """Give a section its own header or footer: a copy of the first section's, with *texte* if given."""
-    partie.is_linked_to_previous = False
-    element = partie._element
-    for enfant in list(element):
-        element.remove(enfant)
-    for enfant in copy.deepcopy(modele):
-        element.append(enfant)
-    if texte is not None:
-        paragraphe = partie.paragraphs[0]
-        for run in list(paragraphe.runs):
-            run._r.getparent().remove(run._r)
-        paragraphe.add_run(texte)
-
-
-def _restart_page_numbers(section: Section) -> None:
-    sect_pr = section._sectPr
-    for ancien in sect_pr.findall(qn("w:pgNumType")):
-        sect_pr.remove(ancien)
-    numerotation = OxmlElement("w:pgNumType")
-    numerotation.set(qn("w:start"), "1")
-    suivant = sect_pr.find(qn("w:cols"))
-    if suivant is not None:
-        suivant.addprevious(numerotation)
-    else:
-        sect_pr.append(numerotation)
-
-
-
 def style_ids(word: WordDocument) -> dict[str, str]:
     """Return the style id of each of our block styles, looked up once (python-docx scans every style by name
     at each paragraph otherwise: three quarters of the rendering time)."""
@@ -196,12 +150,10 @@ def usable_width(word: WordDocument) -> float:
     return round(largeur / 360000, 1)
 
 
-def _add_blocks(word: WordDocument, document: AssembledDocument) -> None:
-    """Append the document's blocks to the body, written as WordprocessingML and parsed once."""
+def _insert_blocks(word: WordDocument, xml: str) -> None:
+    """Append blocks written as WordprocessingML to the body, parsed once."""
     corps = word.element.body
     fin = corps.sectPr
-    taille = word.styles[WORD_STYLES["table"]].font.size  # the table style's own, or the document default's
-    xml = blocks_xml(document.blocks, style_ids(word), usable_width(word), taille.pt if taille else 9.5)
     for element in parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>"):
         if fin is not None:
             fin.addprevious(element)

@@ -31,7 +31,7 @@ from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
 from alize_docs.errors import RenderError
 
-__all__ = ["DELAI", "LibreOfficeServer", "convert_to_pdf", "find_libreoffice", "merge_pdfs",
+__all__ = ["DELAI", "LibreOfficeServer", "convert_to_pdf", "find_libreoffice",
            "normalise_pdf", "pdf_metadata", "uno_python"]
 
 DELAI = 180
@@ -235,13 +235,3 @@ def pdf_metadata(donnees: bytes) -> dict[str, str]:
     """Return a PDF's document information, keys as stored (``/Title``, ``/Alize_modele``…)."""
     infos = PdfReader(io.BytesIO(donnees)).metadata
     return {str(cle): str(valeur) for cle, valeur in (infos or {}).items()}
-
-
-def merge_pdfs(parties: Sequence[tuple[str, bytes]], metadata: dict[str, str]) -> bytes:
-    """Return one PDF of *parties* in order, with a bookmark per part (its title) and *metadata*."""
-    ecrivain = PdfWriter()
-    signets = []
-    for titre, donnees in parties:
-        signets.append((titre, len(ecrivain.pages)))
-        ecrivain.append(PdfReader(io.BytesIO(donnees)), import_outline=False)
-    return _finish(ecrivain, metadata, signets)

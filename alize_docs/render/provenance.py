@@ -23,8 +23,8 @@ from alize_docs.document import AssembledDocument, ClauseUse
 from alize_docs.office import PaquetOffice, ouvrir
 from alize_docs.render.package import SAFE_XML
 
-__all__ = ["PDF_PREFIX", "Provenance", "add_custom_properties", "provenance", "read_provenance",
-           "read_provenance_file"]
+__all__ = ["PDF_PREFIX", "Provenance", "add_custom_properties", "custom_properties_xml", "provenance",
+           "read_provenance", "read_provenance_file"]
 
 PDF_PREFIX = "/Alize_"
 """PDF metadata keys of the provenance: ``/Alize_modele``, ``/Alize_clause-01``… (``alize:…`` in a .docx)."""
@@ -96,13 +96,18 @@ _CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xm
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
-def add_custom_properties(word: WordDocument, origine: Provenance) -> None:
-    """Add *origine* to the package as its custom properties part."""
+def custom_properties_xml(origine: Provenance) -> bytes:
+    """Return *origine* as a custom properties part (``docProps/custom.xml``)."""
     racine = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
     for pid, (nom, valeur) in enumerate(origine.properties().items(), start=2):
         propriete = etree.SubElement(racine, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(pid), name=nom)
         etree.SubElement(propriete, f"{{{_VT_NS}}}lpwstr").text = valeur
-    blob = etree.tostring(racine, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return bytes(etree.tostring(racine, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def add_custom_properties(word: WordDocument, origine: Provenance) -> None:
+    """Add *origine* to the package as its custom properties part."""
+    blob = custom_properties_xml(origine)
     paquet = word.part.package
     part = Part(PackURI("/docProps/custom.xml"), _CUSTOM_CT, blob, paquet)
     paquet.relate_to(part, _CUSTOM_RT)
@@ -171,27 +176,32 @@ def clause_text_entries(document: AssembledDocument) -> list[TexteClause]:
             for c, t in zip(document.clauses, document.clause_texts, strict=True)]
 
 
-def add_clause_texts(word: WordDocument, entrees: Sequence[TexteClause]) -> None:
-    """Add each clause's text and its hash to the package, as a custom XML part (deterministic bytes)."""
-    if not entrees:
-        return
+def clause_texts_parts(entrees: Sequence[TexteClause]) -> tuple[bytes, bytes]:
+    """Return the custom XML part recording each clause's text and hash, and its item properties part."""
     racine = etree.Element(f"{{{TEXTES_NS}}}textes", nsmap={None: TEXTES_NS})
     for entree in entrees:
         etree.SubElement(racine, f"{{{TEXTES_NS}}}clause", ref=entree.ref, document=entree.document,
                          sha256=entree.sha256).text = entree.texte
     blob = etree.tostring(racine, xml_declaration=True, encoding="UTF-8", standalone=True)
-    paquet = word.part.package
-    noms = {str(p.partname) for p in paquet.iter_parts()}
-    n = next(i for i in range(1, len(noms) + 2) if f"/customXml/item{i}.xml" not in noms
-             and f"/customXml/itemProps{i}.xml" not in noms)
-    item = Part(PackURI(f"/customXml/item{n}.xml"), "application/xml", blob, paquet)
     guid = hashlib.sha256(blob).hexdigest()[:32].upper()
     proprietes = etree.Element(f"{{{_DS_NS}}}datastoreItem", nsmap={"ds": _DS_NS})
     proprietes.set(f"{{{_DS_NS}}}itemID", f"{{{guid[:8]}-{guid[8:12]}-{guid[12:16]}-{guid[16:20]}-{guid[20:]}}}")
     etree.SubElement(etree.SubElement(proprietes, f"{{{_DS_NS}}}schemaRefs"), f"{{{_DS_NS}}}schemaRef").set(
         f"{{{_DS_NS}}}uri", TEXTES_NS)
-    props = Part(PackURI(f"/customXml/itemProps{n}.xml"), _CUSTOM_XML_PROPS_CT,
-                 etree.tostring(proprietes, xml_declaration=True, encoding="UTF-8", standalone=True), paquet)
+    return blob, etree.tostring(proprietes, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def add_clause_texts(word: WordDocument, entrees: Sequence[TexteClause]) -> None:
+    """Add each clause's text and its hash to the package, as a custom XML part (deterministic bytes)."""
+    if not entrees:
+        return
+    blob, proprietes = clause_texts_parts(entrees)
+    paquet = word.part.package
+    noms = {str(p.partname) for p in paquet.iter_parts()}
+    n = next(i for i in range(1, len(noms) + 2) if f"/customXml/item{i}.xml" not in noms
+             and f"/customXml/itemProps{i}.xml" not in noms)
+    item = Part(PackURI(f"/customXml/item{n}.xml"), "application/xml", blob, paquet)
+    props = Part(PackURI(f"/customXml/itemProps{n}.xml"), _CUSTOM_XML_PROPS_CT, proprietes, paquet)
     item.relate_to(props, _CUSTOM_XML_PROPS_RT)
     word.part.relate_to(item, _CUSTOM_XML_RT)
 

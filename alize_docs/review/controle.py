@@ -37,6 +37,7 @@ from alize_docs.domain.programme import CONTRIBUTION_ASTREES_ANNUELLE, DOCUMENTS
 from alize_docs.errors import AlizeError, CommandError, ModelError
 from alize_docs.formatting import format_montant
 from alize_docs.office import FichierRefuse, ouvrir
+from alize_docs.render.bundle import TITRE_CARTE
 from alize_docs.render.provenance import Provenance, TexteClause, read_clause_texts, read_provenance_file
 from alize_docs.review.diff import ParagraphDiff, diff_paragraphs, word_diff
 from alize_docs.rules.blancs import find_blanks
@@ -306,6 +307,9 @@ def _lire_pdf(chemin: str, donnees: bytes) -> tuple[_Lu, dict[str, str]]:
                          if (n := lecteur.get_destination_page_number(s)) is not None})
         metadonnees = pdf_metadata(donnees)
         bundle = Provenance.from_properties(metadonnees)
+        fin = len(pages)
+        if bundle is not None and len(debuts) == len(bundle.documents) + 1 and bundle.documents:
+            fin = debuts.pop()  # the map's bookmark, after the pieces': its pages are not checked
         if bundle is None or len(bundle.documents) != len(debuts):  # a bundle has a bookmark per document
             debuts = [0]
     except AlizeError:
@@ -318,6 +322,8 @@ def _lire_pdf(chemin: str, donnees: bytes) -> tuple[_Lu, dict[str, str]]:
     lu = _Lu()
     brutes: list[tuple[int, str]] = []
     for numero, page in enumerate(pages):  # a page's lines joined: a PDF breaks sentences at each line
+        if numero < debuts[0] or numero >= fin:  # a bundle's cover and map
+            continue
         section = max(0, sum(1 for d in debuts if d <= numero) - 1)
         texte = normalise_line(page.replace("-\n", "-"))
         if texte:
@@ -625,11 +631,12 @@ def _verifier_annexe_1(annexe: Sequence[_Ligne], tableaux: Sequence[_Tableau], c
     autres = None if cdc is None or fonds is None else fonds - cdc
     lieu_cdc = f"le {avances.lieu()} (ligne « Caisse des dépôts et consignations »)" if avances else ""
     for lignes, motif, source in (
-            (annexe, rf"dotation prévisionnelle de la Caisse des dépôts et consignations \(CDC\) s'élève à .*?\({_F}\), "
-                     rf"soit .*? des autres partenaires au fonds d'avances remboursables, qui s'élève à .*?\({_F}\)",
+            (annexe, rf"dotation prévisionnelle de la Caisse des dépôts et consignations \(CDC\) s'élève à "
+                     rf".*?\({_F}\), soit .*? des autres partenaires au fonds d'avances remboursables, qui s'élève "
+                     rf"à .*?\({_F}\)",
              "l'annexe 1"),
-            (convention, rf"dotation prévisionnelle de la CDC s'élève à .*?\({_F}\), soit .*? des autres partenaires au "
-                         rf"fonds d'avances remboursables, qui s'élève à .*?\({_F}\)",
+            (convention, rf"dotation prévisionnelle de la CDC s'élève à .*?\({_F}\), soit .*? des autres "
+                         rf"partenaires au fonds d'avances remboursables, qui s'élève à .*?\({_F}\)",
              "la convention")):
         if (trouve := _paragraphe(lignes, motif)) is not None:
             ligne, m = trouve
@@ -864,6 +871,8 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
         notes.append("PDF : contrôlés sur sa couche texte (montants, tableaux de l'annexe 1, termes obligatoires, "
                      "blancs) ; les modifications à la main ne se recherchent que sur le .docx.")
     kinds = _kinds(origine, lu)
+    if len(kinds) > 1:
+        _sans_garde_ni_carte(lu, len(kinds))
     if len(kinds) > 1 and lu.sections != len(kinds):  # a section break added or removed in a bundle by hand
         _resectionner(lu, kinds, textes or ())
     modele = origine.modele if origine is not None else ""
@@ -922,6 +931,37 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
         notes.append("aucune provenance alize-docs : modèle et document déduits du texte.")
     return RapportControle(Path(chemin).name, tuple(kinds), modele, tuple(_uniques(constats)), tuple(modifications),
                            tuple(notes), modifications_recherchees=textes is not None)
+
+
+def _sans_garde_ni_carte(lu: _Lu, pieces: int) -> None:
+    """Set aside a signing bundle's cover page (its first section, « DOSSIER DE SIGNATURE ») and its map (the
+    section after the pieces, « Carte du Territoire »): neither is a clause's text nor a figure to check."""
+    def premiere(section: int) -> str:
+        return next((ligne.texte for ligne in lu.lignes if ligne.section == section), "")
+
+    garde = premiere(0).upper() == "DOSSIER DE SIGNATURE"
+    carte = lu.sections - int(garde) > pieces and premiere(lu.sections - 1) == TITRE_CARTE
+    if not garde and not carte:
+        return
+    ecartees = {0} if garde else set()
+    if carte:
+        ecartees.add(lu.sections - 1)
+    decalage = int(garde)
+    renumeros: dict[int, int] = {}
+    tableaux: list[_Tableau] = []
+    for i, tableau in enumerate(lu.tableaux):
+        if tableau.section not in ecartees:
+            renumeros[i] = len(tableaux)
+            tableau.section -= decalage
+            tableaux.append(tableau)
+    lignes = []
+    for ligne in lu.lignes:
+        if ligne.section in ecartees or (ligne.table is not None and ligne.table not in renumeros):
+            continue
+        ligne.section -= decalage
+        ligne.table = None if ligne.table is None else renumeros[ligne.table]
+        lignes.append(ligne)
+    lu.lignes, lu.tableaux, lu.sections = lignes, tableaux, lu.sections - len(ecartees)
 
 
 def _resectionner(lu: _Lu, kinds: Sequence[str], textes: Sequence[TexteClause]) -> None:

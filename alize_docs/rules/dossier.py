@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from alize_docs.domain.models import Cooperation, Territoire
 from alize_docs.domain.programme import Majorite, PeriodeSignature
 from alize_docs.errors import InvalidInput, Probleme, UsageError, ValidationReport, sort_problems
+from alize_docs.inputs.carte import Carte, CarteRefusee, lire_carte
 from alize_docs.inputs.dossier import Dossier
 from alize_docs.rules.cooperation import validate_cooperation
 from alize_docs.rules.territoire import validate_territoire
@@ -27,6 +28,8 @@ class DossierValide:
 
     dossier: Dossier
     _jeton: object = field(default=None, repr=False, compare=False)
+    carte: Carte | None = None
+    """The map of the Territoire read from ``dispositif.carte`` (the signing bundle's last piece), if given."""
 
     def __post_init__(self) -> None:
         if self._jeton is not _JETON:
@@ -58,8 +61,38 @@ def valider_dossier(dossier: Dossier, modeles: frozenset[str], majorite: Callabl
         problemes = regles_cooperation(dossier.cooperation, dossier.territoire, modeles, majorite)
     else:
         problemes = validate_territoire(dossier.territoire, modeles, periodes)
+    carte, problemes_carte = _carte(dossier)
+    problemes += problemes_carte
     bloquants = any(p.bloquant for p in problemes)
-    return problemes, None if bloquants else DossierValide(dossier, _JETON)
+    return problemes, None if bloquants else DossierValide(dossier, _JETON, carte)
+
+
+_CHEMIN_CARTE = ("dispositif", "carte")
+
+
+def _carte(dossier: Dossier) -> tuple[Carte | None, list[Probleme]]:
+    """Return the territory's map, read and checked, and its problems: a map announced by the convention
+    (``carte_annexee: true``) and not given is a warning naming the missing piece (the documents are written,
+    the operator attaches the paper map); a map given and not announced, or refused, is an error."""
+    if dossier.cooperation is not None:
+        return None, []
+    dispositif = dossier.territoire.dispositif
+    if dispositif.carte is None:
+        if not dispositif.carte_annexee:
+            return None, []
+        return None, [Probleme("map", ("dispositif", "carte_annexee"), (
+            "La convention annonce « Une carte du Territoire est annexée » (carte_annexee : oui) mais aucune "
+            "carte n'est donnée (clé « carte ») : le dossier de signature est écrit sans la carte du Territoire ; "
+            "joignez-la sur papier, ou donnez son fichier (PDF, PNG ou JPEG)."), gravite="avertissement")]
+    if not dispositif.carte_annexee:
+        return None, [Probleme("map", _CHEMIN_CARTE, (
+            f"Une carte est donnée (« {dispositif.carte} ») mais la convention ne l'annonce pas : mettez "
+            "carte_annexee à oui, ou retirez la clé « carte »."))]
+    source = dossier.source if dossier.source.is_dir() else dossier.source.parent
+    try:
+        return lire_carte(source, dispositif.carte), []
+    except CarteRefusee as exc:
+        return None, [Probleme("map", _CHEMIN_CARTE, str(exc)[:1].upper() + str(exc)[1:])]
 
 
 def exiger_valide(dossier: Dossier, modeles: frozenset[str], majorite: Callable[[str], Majorite],
