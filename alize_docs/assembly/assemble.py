@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -86,8 +86,21 @@ def _assemble(kind: DocumentKind, territoire: Territoire, library: ClauseLibrary
         modele=territoire.modele, blocks=tuple(blocs), clauses=tuple(clauses), input_sha256=input_digest(*entrees),
         clause_texts=textes,
     )
-    check_no_blanks(document.title, [document.header, *(b.text for b in document.blocks)])
+    check_no_blanks(document.title, [document.header, *(b.text for b in document.blocks)],
+                    (v for e in entrees for v in _textes_saisis(e)))
     return document
+
+
+def _textes_saisis(valeur: Any) -> Iterator[str]:
+    """Every text of an input model (names, addresses…), as typed."""
+    if isinstance(valeur, str):
+        yield valeur
+    elif isinstance(valeur, BaseModel):
+        for champ in type(valeur).model_fields:
+            yield from _textes_saisis(getattr(valeur, champ))
+    elif isinstance(valeur, list | tuple):
+        for element in valeur:
+            yield from _textes_saisis(element)
 
 
 def expand_parties(blocs: list[Block], contexte: Mapping[str, Any], modele: str, kind: str) -> list[Block]:

@@ -459,5 +459,5 @@ def _core(xml: bytes, titre: str) -> bytes:
     from alize_docs.render.docx import core_property  # one definition of the 255-character bound
 
     texte = escape(core_property(titre))
-    return bytes(re.sub(rb"<dc:title>.*?</dc:title>", f"<dc:title>{texte}</dc:title>".encode(), xml, count=1,
-                        flags=re.S))
+    remplacement = f"<dc:title>{texte}</dc:title>".encode()  # a user's backslash is no group reference
+    return bytes(re.sub(rb"<dc:title>.*?</dc:title>", lambda _: remplacement, xml, count=1, flags=re.S))

@@ -6,7 +6,7 @@ Run on every value a user typed (rule ``blanks``) and on every assembled documen
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel
 
@@ -78,10 +78,19 @@ def _extrait(texte: str, taille: int = 60) -> str:
     return texte if len(texte) <= taille else texte[: taille - 1] + "…"
 
 
-def check_no_blanks(source: str, textes: list[str]) -> None:
-    """Raise :class:`InvalidInput` (rule ``blanks``) if any text still holds a blank or drafting note."""
+def check_no_blanks(source: str, textes: list[str], valeurs: Iterable[str] = ()) -> None:
+    """Raise :class:`InvalidInput` (rule ``blanks``) if any text still holds a blank or drafting note.
+
+    *valeurs*: the user's own values, already checked by :func:`blank_problems` as they were typed; they are set
+    aside (as typed, and in capitals, as a heading prints them), so that a name a heading capitalises (« Xxxx »,
+    « XXXX ») is not taken for the model's « XXX »."""
     if find_blanks("\n".join(textes)) is None:  # the usual case: one search over the whole document
         return
+    if valeurs := sorted({v for v in valeurs if len(v) > 1}, key=len, reverse=True):
+        motif = re.compile("|".join(re.escape(v) for v in (*valeurs, *(v.upper() for v in valeurs))))
+        textes = [motif.sub(" ", texte) for texte in textes]
+        if find_blanks("\n".join(textes)) is None:
+            return
     problemes = []
     for texte in textes:
         if (trouve := find_blanks(texte)) is not None:
