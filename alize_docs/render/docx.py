@@ -120,10 +120,26 @@ def _template_environment() -> jinja2.Environment:
     return _TemplateEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
 
 
+class _Gabarit(DocxTemplate):  # type: ignore[misc]
+    """docxtpl, with a rendered body that is python-docx's own element class whatever holds what.
+
+    docxtpl parses the rendered body with a plain lxml parser and moves it into python-docx's tree. lxml keeps
+    one Python proxy per node: while anything still holds the plain proxy (the frame of docxtpl's ``render``
+    kept alive by a sampling profiler such as Dask's, a debugger, a traceback), ``document.body`` is that plain
+    ``_Element`` — with no ``sectPr`` — instead of python-docx's ``CT_Body`` (issue 14: one item in a few Dask
+    runs failed with ``'lxml.etree._Element' object has no attribute 'sectPr'``). The body is replaced by a
+    copy made inside python-docx's document, whose proxies only python-docx's class lookup ever creates."""
+
+    def map_tree(self, tree: etree._Element) -> None:
+        racine = self.docx._element
+        racine.replace(racine.body, tree)
+        racine.replace(tree, copy.deepcopy(tree))  # same XML; a new node, made in python-docx's document
+
+
 def fill_template(template: Path, champs: dict[str, str]) -> WordDocument:
     """Return *template* with its own fields filled from *champs*, checked to define our styles."""
     try:
-        gabarit = DocxTemplate(str(template))
+        gabarit = _Gabarit(str(template))
         gabarit.render(champs, jinja_env=_template_environment(), autoescape=True)
     except (jinja2.TemplateError, OSError, KeyError, ValueError) as exc:
         raise RenderError(f"gabarit Word {template.name} inutilisable : {exc}") from exc
