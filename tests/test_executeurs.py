@@ -1,0 +1,175 @@
+"""Batches on other executors: a thread pool (with a sampling profiler, as a Dask worker runs one), and a real
+Dask cluster whose scheduler and worker run from another folder. Each writes the same bytes as the built-in
+pool, and only the calling process writes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import docx
+import pytest
+
+from alize_docs.batch import run_batch
+
+from .conftest import FIXTURES, RACINE, TERRITOIRE, texte_exemple
+
+COOPERATION = FIXTURES / "cooperation-menuiseries-du-toulois.yaml"
+TITRE = "partenariat/titre/2008.txt"
+
+
+def network(dossier: Path, territoires: int) -> Path:
+    """A folder of *territoires* territories and one cooperation agreement."""
+    dossier.mkdir(parents=True)
+    shutil.copy(TERRITOIRE, dossier / "toulinois.yaml")
+    shutil.copy(COOPERATION, dossier / COOPERATION.name)
+    for i in range(territoires):
+        (dossier / f"t{i:02d}.yaml").write_text(texte_exemple().replace("  nom: Toulinois ", f"  nom: T{i:02d} "),
+                                                encoding="utf-8")
+    return dossier
+
+
+def user_clauses(dossier: Path) -> Path:
+    """A user's clause folder: the partnership convention's title clause, reworded."""
+    cible = dossier / TITRE
+    cible.parent.mkdir(parents=True)
+    texte = (RACINE / "clauses" / TITRE).read_text(encoding="utf-8")
+    cible.write_text(texte.replace("# CONVENTION DE PARTENARIAT", "# CONVENTION DE PARTENARIAT LOCALE"),
+                     encoding="utf-8")
+    return dossier
+
+
+def contents(dossier: Path) -> dict[str, str]:
+    """Each document's hash, by its path in the output folder."""
+    return {p.relative_to(dossier).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(dossier.rglob("*.docx"))}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """The network, and what the built-in process pool writes for it."""
+    racine = tmp_path_factory.mktemp("reference")
+    source = network(racine / "source", 6)
+    rapport = run_batch(source, racine / "out", jobs=2)
+    assert rapport.ok, rapport.summary()
+    return source, contents(racine / "out")
+
+
+@pytest.fixture
+def sampling_profiler() -> Iterator[None]:
+    """What Dask's worker runs beside its tasks: a thread that samples every thread's frames
+    (``sys._current_frames()``) and holds the last sample until it takes the next."""
+    fin = threading.Event()
+
+    def echantillonner() -> None:
+        echantillon = None
+        while not fin.is_set():
+            echantillon = sys._current_frames()
+            time.sleep(0.0005)
+        del echantillon
+
+    fil = threading.Thread(target=echantillonner, daemon=True)
+    fil.start()
+    yield
+    fin.set()
+    fil.join()
+
+
+@pytest.mark.slow
+def test_a_thread_pool_beside_a_sampling_profiler_writes_what_the_process_pool_writes(
+        reference: tuple[Path, dict[str, str]], sampling_profiler: None, tmp_path: Path) -> None:
+    # Issue 14's « 'lxml.etree._Element' object has no attribute 'sectPr' »: a sampled frame of docxtpl kept
+    # its plain lxml body alive, and python-docx got that instead of its own CT_Body.
+    source, attendu = reference
+    with ThreadPoolExecutor(max_workers=4) as executor:
+        rapport = run_batch(source, tmp_path / "out", executor=executor)
+    echecs = [p.message for r in rapport.resultats for p in r.problemes]
+    assert echecs == [] and rapport.compte("écrit") == 8
+    assert contents(tmp_path / "out") == attendu
+
+
+def _dask_process(*arguments: str, cwd: Path) -> subprocess.Popen[bytes]:
+    environnement = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(RACINE), *filter(None, [os.environ.get("PYTHONPATH")])])}  # this checkout, as installed
+    return subprocess.Popen([sys.executable, "-m", "distributed.cli." + arguments[0], *arguments[1:]], cwd=cwd,
+                            env=environnement, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def dask_cluster(tmp_path: Path) -> Iterator[str]:
+    """A Dask scheduler and a worker (two threads), each a process of its own, started from another folder."""
+    pytest.importorskip("distributed")
+    ailleurs = tmp_path / "ailleurs"
+    ailleurs.mkdir()
+    fichier = ailleurs / "scheduler.json"
+    ordonnanceur = _dask_process("dask_scheduler", "--scheduler-file", str(fichier), "--port", "0",
+                                 "--dashboard-address", ":0", "--host", "127.0.0.1", cwd=ailleurs)
+    travailleur = None
+    try:
+        limite = time.monotonic() + 120
+        while not fichier.is_file() and time.monotonic() < limite:
+            time.sleep(0.1)
+        travailleur = _dask_process("dask_worker", "--scheduler-file", str(fichier), "--nthreads", "2",
+                                    "--nworkers", "1", "--dashboard-address", ":0", "--no-nanny", cwd=ailleurs)
+        yield json.loads(fichier.read_text())["address"]
+    finally:
+        for processus in (travailleur, ordonnanceur):
+            if processus is not None:
+                processus.terminate()
+                try:
+                    processus.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    processus.kill()
+                    processus.wait()
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_started_elsewhere_writes_the_documents_here_with_the_same_bytes(
+        reference: tuple[Path, dict[str, str]], dask_cluster: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from distributed import Client
+
+    source, attendu = reference
+    monkeypatch.chdir(tmp_path)  # the clause folder is given relative to this folder, not the worker's
+    user_clauses(tmp_path / "mes-clauses")
+    with Client(dask_cluster, timeout=120) as client:
+        client.wait_for_workers(1, timeout=120)
+        rapport = run_batch(source, "out", executor=client.get_executor())
+        propres = run_batch(source, "out-clauses", executor=client.get_executor(), clauses=["mes-clauses"])
+    assert rapport.ok and rapport.compte("écrit") == 8, [p.message for r in rapport.resultats for p in r.problemes]
+    assert contents(tmp_path / "out") == attendu  # written here, by the calling process: nothing in the worker's folder
+    assert not list((tmp_path / "ailleurs").rglob("*.docx"))
+    assert propres.ok, [p.message for r in propres.resultats for p in r.problemes]
+    convention = docx.Document(str(tmp_path / "out-clauses" / "T00" / "convention-partenariat-t00.docx"))
+    assert "CONVENTION DE PARTENARIAT LOCALE" in [p.text for p in convention.paragraphs]
+
+
+@pytest.mark.slow
+def test_a_rerun_of_unchanged_items_reads_none_of_them_again(reference: tuple[Path, dict[str, str]],
+                                                           tmp_path: Path) -> None:
+    source, _ = reference
+    copie = tmp_path / "source"
+    shutil.copytree(source, copie)
+    run_batch(copie, tmp_path / "out", jobs=2)
+    (copie / "t00.yaml").write_text((copie / "t00.yaml").read_text(encoding="utf-8").replace(
+        "  nom: T00 ", "  nom: T00 bis "), encoding="utf-8")
+    (copie / "t01.yaml").write_text("{{{", encoding="utf-8")
+    second = run_batch(copie, tmp_path / "out", jobs=2)
+    statuts = {Path(r.source).name: r.statut for r in second.resultats}
+    assert statuts.pop("t00.yaml") == "écrit" and statuts.pop("t01.yaml") == "invalide"
+    assert set(statuts.values()) == {"inchangé"}
+    # the territory an agreement names changed: the agreement is redone, though its own file is the same
+    (copie / "toulinois.yaml").write_text(texte_exemple().replace("lieu: Nancy", "lieu: Toul"), encoding="utf-8")
+    troisieme = run_batch(copie, tmp_path / "out", jobs=2)
+    statuts = {Path(r.source).name: r.statut for r in troisieme.resultats}
+    assert statuts[COOPERATION.name] == "écrit" and statuts["toulinois.yaml"] == "écrit"
+    assert statuts["t02.yaml"] == "inchangé"
