@@ -173,3 +173,40 @@ def test_a_rerun_of_unchanged_items_reads_none_of_them_again(reference: tuple[Pa
     statuts = {Path(r.source).name: r.statut for r in troisieme.resultats}
     assert statuts[COOPERATION.name] == "écrit" and statuts["toulinois.yaml"] == "écrit"
     assert statuts["t02.yaml"] == "inchangé"
+
+
+RENDU = """
+import hashlib, sys
+import alize_docs
+exemple = alize_docs.exemple("toulinois.yaml")
+fichiers = alize_docs.render_documents(alize_docs.Dossier(exemple, alize_docs.load_territoire(exemple)))
+print(hashlib.sha256(b"".join(fichiers.values())).hexdigest())
+"""
+
+
+def _render_in_process(cache: Path, **environnement: str) -> str:
+    env = {**{k: v for k, v in os.environ.items() if k != "ALIZE_DOCS_NO_CACHE"}, "XDG_CACHE_HOME": str(cache),
+           "PYTHONPATH": str(RACINE), **environnement}
+    resultat = subprocess.run([sys.executable, "-c", RENDU], env=env, capture_output=True, text=True, timeout=300)
+    assert resultat.returncode == 0, resultat.stderr
+    return resultat.stdout.strip()
+
+
+@pytest.mark.slow
+def test_compiled_clauses_are_cached_privately_and_change_no_byte(tmp_path: Path) -> None:
+    sans = _render_in_process(tmp_path / "aucun", ALIZE_DOCS_NO_CACHE="1")
+    assert not (tmp_path / "aucun").exists()  # opted out: nothing written
+    froid = _render_in_process(tmp_path / "cache")
+    dossier = tmp_path / "cache" / "alize-docs" / "jinja"
+    entrees = sorted(p.name for p in dossier.iterdir())
+    assert entrees and all(len(n) == len("0" * 64 + ".jinja") for n in entrees)
+    assert dossier.stat().st_mode & 0o777 == 0o700
+    chaud = _render_in_process(tmp_path / "cache")
+    assert sans == froid == chaud
+    assert sorted(p.name for p in dossier.iterdir()) == entrees  # read back, nothing compiled again
+    # a folder others can write to is not trusted: nothing is read from it or written to it
+    partage = tmp_path / "partage" / "alize-docs" / "jinja"
+    partage.mkdir(parents=True)
+    partage.chmod(0o777)
+    assert _render_in_process(tmp_path / "partage") == sans
+    assert list(partage.iterdir()) == []
