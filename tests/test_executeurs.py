@@ -210,3 +210,58 @@ def test_compiled_clauses_are_cached_privately_and_change_no_byte(tmp_path: Path
     partage.chmod(0o777)
     assert _render_in_process(tmp_path / "partage") == sans
     assert list(partage.iterdir()) == []
+
+
+def _agreement_docx(dossier: Path) -> Path:
+    import alize_docs
+
+    accord, territoire = alize_docs.load_cooperation(COOPERATION)
+    fichiers = alize_docs.render_documents(alize_docs.Dossier(COOPERATION, territoire, accord))
+    chemin = dossier / "accord.docx"
+    chemin.write_bytes(next(iter(fichiers.values())))
+    return chemin
+
+
+@pytest.mark.slow
+def test_two_cold_libreoffice_starts_at_once_each_launch_once_and_convert(
+        libreoffice: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first PDF batch on a fresh machine: two workers start LibreOffice at the same moment, each from a
+    # fresh profile, with nothing cached yet (both race to make the pre-initialised profile).
+    import io
+
+    from pypdf import PdfReader
+
+    from alize_docs.render.pdf import LibreOfficeServer
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-vide"))
+    monkeypatch.delenv("ALIZE_DOCS_NO_CACHE", raising=False)
+    document = _agreement_docx(tmp_path)
+    resultats: dict[int, tuple[int, str]] = {}
+
+    def convertir(i: int) -> None:
+        with LibreOfficeServer() as serveur:
+            pdf = serveur.convert([document])[0]
+            resultats[i] = (serveur.lancements, PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
+
+    fils = [threading.Thread(target=convertir, args=(i,)) for i in range(2)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join()
+    assert sorted(resultats) == [0, 1]
+    for lancements, texte in resultats.values():
+        assert lancements == 1  # from the pre-initialised profile: no exit 81, no second launch
+        assert "CONVENTION DE COOPÉRATION" in texte.upper()
+
+
+@pytest.mark.slow
+def test_a_libreoffice_too_slow_to_start_is_tried_again_then_reported_with_its_reason(
+        libreoffice: str, tmp_path: Path) -> None:
+    from alize_docs.errors import RenderError
+    from alize_docs.render.pdf import LibreOfficeServer
+
+    document = _agreement_docx(tmp_path)
+    with LibreOfficeServer(demarrage=0.01, profil=None) as serveur, pytest.raises(RenderError) as erreur:
+        serveur.convert([document])
+    assert serveur.demarrages == 2  # tried once more before failing
+    assert "LibreOffice n'a pas démarré : LibreOffice n'écoutait pas après 0.01 s." in str(erreur.value)
