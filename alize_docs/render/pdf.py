@@ -157,7 +157,7 @@ class LibreOfficeServer:
     killed with its whole process group and started again, and the document tried once more."""
 
     def __init__(self, delai: float = DELAI_DOCUMENT, demarrage: float = DELAI_DEMARRAGE,
-                 profil: Path | None | bool = True) -> None:
+                 profil: Path | bool | None = True) -> None:
         """*profil*: a pre-initialised profile to start from (True: :func:`initialised_profile`; None or False:
         a fresh one)."""
         python = uno_python()
