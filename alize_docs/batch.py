@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from filelock import FileLock, Timeout
 
@@ -71,6 +71,8 @@ _SONDE = 0.2  # how often the parent looks at its workers
 _TAILLE_LOT_MAX = 20
 _MANIFESTE_TOUS = 25
 
+
+_T = TypeVar("_T")
 
 Statut = Literal["écrit", "inchangé", "invalide", "échec"]
 """What became of an item of a batch."""
@@ -617,26 +619,24 @@ def _render_chunk(lot: list[_Tache], pdf: bool, outils: _Outils) -> list[_Rendu]
     return rendus
 
 
-_PAR_PROCESSUS: dict[str, tuple[int, Any]] = {}
-_PAR_PROCESSUS_VERROU = threading.Lock()
+class _ParProcessus(Generic[_T]):
+    """A value made once per process by *creer* (a forked worker makes its own: a thread or a LibreOffice of
+    the parent's does not exist in the child); shared by the process's threads."""
 
+    def __init__(self, creer: Callable[[], _T]) -> None:
+        self._creer = creer
+        self._valeur: tuple[int, _T] | None = None
+        self._verrou = threading.Lock()
 
-def _per_process(nom: str, creer: Callable[[], Any]) -> Any:
-    """Return this process's *nom*, made by *creer* once per process (a forked worker makes its own: a thread
-    or a LibreOffice of the parent's does not exist in the child)."""
-    with _PAR_PROCESSUS_VERROU:
-        pid, valeur = _PAR_PROCESSUS.get(nom, (None, None))
-        if pid != os.getpid():
-            valeur = creer()
-            _PAR_PROCESSUS[nom] = (os.getpid(), valeur)
-        return valeur
+    def __call__(self) -> _T:
+        with self._verrou:
+            if self._valeur is None or self._valeur[0] != os.getpid():
+                self._valeur = (os.getpid(), self._creer())
+            return self._valeur[1]
 
-
-def _worker_converter() -> ThreadPoolExecutor:
-    """The worker's conversion thread: it waits on LibreOffice (another process) while the worker renders."""
-    executeur: ThreadPoolExecutor = _per_process(
-        "conversion", lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="alize-pdf"))
-    return executeur
+    def cache_clear(self) -> None:
+        with self._verrou:
+            self._valeur = None
 
 
 def _new_server() -> LibreOfficeServer | None:
@@ -647,11 +647,12 @@ def _new_server() -> LibreOfficeServer | None:
     return serveur
 
 
-def _worker_server() -> LibreOfficeServer | None:
-    """The worker's long-lived LibreOffice (None where no Python can drive one over UNO). It ends with the
-    worker: the helper reads the worker's pipe, and its end ends LibreOffice."""
-    serveur: LibreOfficeServer | None = _per_process("libreoffice", _new_server)
-    return serveur
+_worker_converter = _ParProcessus(lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="alize-pdf"))
+"""The worker's conversion thread: it waits on LibreOffice (another process) while the worker renders."""
+
+_worker_server = _ParProcessus(_new_server)
+"""The worker's long-lived LibreOffice (None where no Python can drive one over UNO). It ends with the
+worker: the helper reads the worker's pipe, and its end ends LibreOffice."""
 
 
 def _convert_item(fichiers: dict[str, bytes]) -> dict[str, bytes]:

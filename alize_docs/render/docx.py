@@ -234,8 +234,19 @@ def core_property(texte: str) -> str:
     return texte if len(texte) <= 255 else texte[:254] + "…"
 
 
+_DC = "{http://purl.org/dc/elements/1.1/}"
+
+
 def document_properties(donnees: bytes) -> tuple[dict[str, str], Provenance | None]:
-    """Return a .docx's title, subject and author, and its provenance."""
-    proprietes = docx.Document(io.BytesIO(donnees)).core_properties
-    return ({"title": proprietes.title or "", "subject": proprietes.subject or "", "author": proprietes.author or ""},
-            read_provenance(donnees))
+    """Return a .docx's title, subject and author, and its provenance — read from ``docProps/core.xml`` alone
+    (a PDF's metadata, per document of a batch: opening the whole package with python-docx cost more than the
+    rest of the PDF pass)."""
+    import zipfile
+
+    from alize_docs.render.package import SAFE_XML
+
+    with zipfile.ZipFile(io.BytesIO(donnees)) as paquet:
+        racine = etree.fromstring(paquet.read("docProps/core.xml"), SAFE_XML)
+    valeurs = {cle: "".join(e.itertext()) if (e := racine.find(_DC + nom)) is not None else ""
+               for cle, nom in (("title", "title"), ("subject", "subject"), ("author", "creator"))}
+    return valeurs, read_provenance(donnees)

@@ -7,8 +7,7 @@ escaped; nothing here knows where the blocks came from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from xml.sax.saxutils import escape
+from collections.abc import Mapping, Sequence
 
 from alize_docs.document import Block, Paragraph, Run, SignatureTable, Table, TableRef
 from alize_docs.errors import RenderError
@@ -19,6 +18,14 @@ LIGNES_INSECABLES = 25
 """A table up to this many rows is kept on one page."""
 
 _ATTR = {'"': "&quot;"}
+
+
+def escape(texte: str, entites: Mapping[str, str] = {}) -> str:
+    """``xml.sax.saxutils.escape``, without its import of ``urllib.request`` (and ``http``, ``email``…) at start-up."""
+    texte = texte.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    for caractere, entite in entites.items():
+        texte = texte.replace(caractere, entite)
+    return texte
 _OMBRES = {"header": "D9D9D9", "total": "F2F2F2"}
 
 
