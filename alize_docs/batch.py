@@ -511,6 +511,7 @@ def _execute_pool(prochain: Callable[[], list[_Tache] | None], pdf: bool, travai
                 faits, _ = concurrent.futures.wait(futures, timeout=_SONDE,
                                                    return_when=concurrent.futures.FIRST_COMPLETED)
                 for future in faits:
+                    debuts.pop(future, None)  # a finished chunk's future (and the bytes it holds) is let go
                     yield from _results(futures.pop(future), future)
                 maintenant = time.monotonic()
                 for future in futures:
