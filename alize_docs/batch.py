@@ -1,17 +1,22 @@
 """Batches: a folder of territory and cooperation files, or a workbook of cooperation agreements, in one run.
 
-Every item is validated first, in the calling process; two items that would write the same path are
-refused before anything is written. The valid ones are rendered in parallel by an executor — a process
-pool by default, or any :class:`concurrent.futures.Executor` the caller passes (Dask's, Ray's…) — in
-chunks, so that a chunk's PDFs come from a single LibreOffice start. A failing item never stops the
-others. Each territory gets its own folder; cooperation agreements go to their territory's folder.
+Every item is validated first, in the calling process, which keeps only its names and fingerprints; two items
+that would write the same path are refused before anything is written. The valid ones are then read again one
+by one and streamed, a few chunks in flight per worker, to an executor — a process pool by default, or any
+:class:`concurrent.futures.Executor` the caller passes (a thread pool, Dask's ``Client.get_executor()``…).
+Workers only render: they return each item's files as bytes, or its problems; the calling process writes them.
+Nothing a worker does depends on its working directory or on the caller's files: items travel as validated
+models, the user's clause folders as data (read once). With PDFs each worker keeps one LibreOffice and converts
+an item while it renders the next; an item whose LibreOffice failed is tried once more, alone, before it is
+reported. A failing item never stops the others. Each territory gets its own folder; cooperation agreements go
+to their territory's folder.
 
 A manifest in the output folder records each item's fingerprint (its inputs, the clause versions and
-templates it uses, the tool's version): a re-run skips the items whose fingerprint is unchanged and whose
-files are all there (``force=True`` redoes them), and since rendering is deterministic, a re-run that does
-redo an item writes the same bytes. Each item's files are written all or nothing
-(:func:`alize_docs.output.ecrire_ensemble`); leftovers of an interrupted run (temporary files and folders)
-are removed at the start of the next.
+templates it uses, the tool's version) and the hash of its raw files (the file and the territory file it
+names): a re-run skips, without reading them, the items whose raw files and tools are unchanged and whose files
+are all there (``force=True`` redoes them); since rendering is deterministic, a re-run that does redo an item
+writes the same bytes. Each item's files are written all or nothing (:func:`alize_docs.output.ecrire_ensemble`);
+leftovers of an interrupted run (temporary files and folders) are removed at the start of the next.
 
 One batch at a time per output folder: a lock (``filelock``, an OS lock the kernel releases when its
 process dies, so a killed run's lock is simply taken over) is held for the whole run, and a second batch on
