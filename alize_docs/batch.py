@@ -387,11 +387,32 @@ def _write_item(tache: _Tache, rendu: _Rendu, sortie: Path) -> ItemResult:
         probleme = rendu.probleme or Probleme("render", (), "erreur interne inattendue")
         return ItemResult(tache.source, "échec", tache.dossier, problemes=(probleme,))
     try:  # all or nothing: a failed write leaves the territory's previous documents as they were
-        ecrire_ensemble(sortie / tache.dossier, rendu.fichiers)
+        with _ctrl_c_after():
+            ecrire_ensemble(sortie / tache.dossier, rendu.fichiers)
     except AlizeError as exc:
         return _failure(tache, exc)
     ecrits = [f"{tache.dossier}/{nom}" for nom in rendu.fichiers]
     return ItemResult(tache.source, "écrit", tache.dossier, ecrits, empreinte=tache.empreinte)
+
+
+@contextlib.contextmanager
+def _ctrl_c_after() -> Iterator[None]:
+    """Let an item's write (milliseconds) finish before a Ctrl-C takes effect: the batch stops after it, the
+    item complete, rather than undoing it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    recus: list[tuple[int, Any]] = []
+    ancien = signal.signal(signal.SIGINT, lambda numero, cadre: recus.append((numero, cadre)))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, ancien)
+        if recus:
+            if callable(ancien):
+                ancien(*recus[0])
+            elif ancien != signal.SIG_IGN:
+                raise KeyboardInterrupt
 
 
 def _collisions(plans: Iterable[_Plan]) -> list[_Element]:
