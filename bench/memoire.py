@@ -2,7 +2,7 @@
 and the time of a re-run when nothing changed.
 
 Each size runs in a fresh process (``--un N``), so that each peak is that size's own: the calling process's
-peak is its ``ru_maxrss``, a worker's the largest ``ru_maxrss`` of its ended children. Items: a tenth
+peak is its ``VmHWM``, a worker's the largest ``ru_maxrss`` of its ended children. Items: a tenth
 territories, the rest cooperation agreements (.docx, 2 workers). Not a test: it measures and prints.
 
 Run: ``python bench/memoire.py`` (``--tailles 10 1000 5000``); ``make bench`` runs it too.
@@ -42,6 +42,15 @@ def sources(dossier: Path, nombre: int) -> Path:
     return source
 
 
+def _vmhwm_mo() -> float:
+    """This process's peak RSS (``VmHWM``: unlike ``ru_maxrss``, not raised by the RSS of the process that
+    started it)."""
+    for ligne in Path("/proc/self/status").read_text().splitlines():
+        if ligne.startswith("VmHWM:"):
+            return int(ligne.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def une_taille(nombre: int, jobs: int) -> dict[str, float]:
     from alize_docs.batch import run_batch
 
@@ -56,8 +65,7 @@ def une_taille(nombre: int, jobs: int) -> dict[str, float]:
         relance = run_batch(source, Path(temporaire) / "out", jobs=jobs)
         duree_relance = time.perf_counter() - debut
         assert relance.compte("inchangé") == nombre, relance.summary()
-    return {"elements": nombre, "duree": duree, "relance": duree_relance,
-            "parent": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    return {"elements": nombre, "duree": duree, "relance": duree_relance, "parent": _vmhwm_mo(),
             "travailleur": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
