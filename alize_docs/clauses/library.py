@@ -20,9 +20,13 @@ over a limit is a :class:`ClauseError` naming the clause, its version and the li
 from __future__ import annotations
 
 import contextvars
+import functools
 import hashlib
 import math
+import os
 import re
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -543,6 +547,7 @@ def _environment(source: Callable[[str], tuple[str, str, Callable[[], bool]]]) -
 
     env = _EnvironnementBorne(
         loader=jinja2.FunctionLoader(source),
+        bytecode_cache=_compilation_cache(os.environ.get(PAS_DE_CACHE, "")),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         finalize=_finalize,
@@ -647,6 +652,78 @@ def _undefined_message(message: str) -> str:
         if (trouve := motif.match(message)) is not None:
             return francais.format(*trouve.groups())
     return "variable ou attribut inconnu"
+
+
+PAS_DE_CACHE = "ALIZE_DOCS_NO_CACHE"
+"""Set to a non-empty value, no compiled clause is read from or written to the user's cache folder."""
+
+
+class _CacheCompilation(jinja2.BytecodeCache):
+    """Compiled clauses kept in the user's cache folder (``platformdirs.user_cache_dir("alize-docs")/jinja``),
+    so that a command compiles only the clauses it has never seen (compiling is most of ``generer``'s time).
+
+    An entry's name is the hash of what the compiled code depends on: the clause's name, its file's path (kept
+    in the code, for error lines), the SHA-256 of its source, Jinja's version, Python's bytecode tag and the
+    hash of this module (the sandbox and its counting hooks are compiled in: changing them invalidates every
+    entry). A different source is another entry, never a stale one. Entries are written to a temporary file
+    then renamed (no half-written entry is ever read); the folder is made private (0700) and used only if it is
+    the user's own and no one else can write to it."""
+
+    def __init__(self, dossier: Path) -> None:
+        self.dossier = dossier
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> jinja2.bccache.Bucket:
+        cle = hashlib.sha256("\0".join((_SIGNATURE, name, filename or "", hashlib.sha256(
+            source.encode("utf-8", "surrogatepass")).hexdigest())).encode()).hexdigest()
+        bucket = jinja2.bccache.Bucket(environment, cle, cle)  # the key holds the source's hash: checksum = key
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            with open(self.dossier / f"{bucket.key}.jinja", "rb") as fichier:
+                bucket.load_bytecode(fichier)
+        except Exception:  # missing or unreadable (a pickle or marshal error): compiled again
+            bucket.reset()  # missing, or unreadable: compiled again, and written again
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            descripteur, temporaire = tempfile.mkstemp(dir=self.dossier, prefix=".", suffix=".tmp")
+        except OSError:
+            return  # a full disk or a read-only cache: the clause is simply compiled each time
+        try:
+            with os.fdopen(descripteur, "wb") as fichier:
+                bucket.write_bytecode(fichier)
+            os.replace(temporaire, self.dossier / f"{bucket.key}.jinja")
+        except OSError:
+            Path(temporaire).unlink(missing_ok=True)
+
+
+_SIGNATURE = "|".join((jinja2.__version__, sys.implementation.cache_tag or "",
+                       hashlib.sha256(Path(__file__).read_bytes()).hexdigest()))
+
+
+@functools.lru_cache(maxsize=2)
+def _compilation_cache(desactive: str) -> _CacheCompilation | None:
+    """Return the cache of compiled clauses, or None when *desactive* (``ALIZE_DOCS_NO_CACHE``) is set or the
+    folder is not safely the user's own."""
+    if desactive:
+        return None
+    try:
+        import platformdirs
+
+        dossier = Path(platformdirs.user_cache_dir("alize-docs")) / "jinja"
+        dossier.mkdir(mode=0o700, parents=True, exist_ok=True)
+        etat = os.lstat(dossier)
+    except (ImportError, OSError):
+        return None
+    import stat
+
+    if not stat.S_ISDIR(etat.st_mode) or (hasattr(os, "getuid") and etat.st_uid != os.getuid()) \
+            or etat.st_mode & 0o022:
+        return None  # a link, someone else's folder, or one others can write to: compiled entries not trusted
+    return _CacheCompilation(dossier)
 
 
 def _describe(exc: BaseException) -> str:

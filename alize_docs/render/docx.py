@@ -9,6 +9,7 @@ input gives byte-identical files.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import io
@@ -16,7 +17,6 @@ from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
-import docx
 import jinja2
 from docx.document import Document as WordDocument
 from docx.oxml import parse_xml
@@ -114,10 +114,26 @@ def _template_environment() -> jinja2.Environment:
     return _TemplateEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
 
 
+class _Gabarit(DocxTemplate):  # type: ignore[misc]
+    """docxtpl, with a rendered body that is python-docx's own element class whatever holds what.
+
+    docxtpl parses the rendered body with a plain lxml parser and moves it into python-docx's tree. lxml keeps
+    one Python proxy per node: while anything still holds the plain proxy (the frame of docxtpl's ``render``
+    kept alive by a sampling profiler such as Dask's, a debugger, a traceback), ``document.body`` is that plain
+    ``_Element`` — with no ``sectPr`` — instead of python-docx's ``CT_Body`` (issue 14: one item in a few Dask
+    runs failed with ``'lxml.etree._Element' object has no attribute 'sectPr'``). The body is replaced by a
+    copy made inside python-docx's document, whose proxies only python-docx's class lookup ever creates."""
+
+    def map_tree(self, tree: etree._Element) -> None:
+        racine = self.docx._element
+        racine.replace(racine.body, tree)
+        racine.replace(tree, copy.deepcopy(tree))  # same XML; a new node, made in python-docx's document
+
+
 def fill_template(template: Path, champs: dict[str, str]) -> WordDocument:
     """Return *template* with its own fields filled from *champs*, checked to define our styles."""
     try:
-        gabarit = DocxTemplate(str(template))
+        gabarit = _Gabarit(str(template))
         gabarit.render(champs, jinja_env=_template_environment(), autoescape=True)
     except (jinja2.TemplateError, OSError, KeyError, ValueError) as exc:
         raise RenderError(f"gabarit Word {template.name} inutilisable : {exc}") from exc
@@ -182,8 +198,19 @@ def core_property(texte: str) -> str:
     return texte if len(texte) <= 255 else texte[:254] + "…"
 
 
+_DC = "{http://purl.org/dc/elements/1.1/}"
+
+
 def document_properties(donnees: bytes) -> tuple[dict[str, str], Provenance | None]:
-    """Return a .docx's title, subject and author, and its provenance."""
-    proprietes = docx.Document(io.BytesIO(donnees)).core_properties
-    return ({"title": proprietes.title or "", "subject": proprietes.subject or "", "author": proprietes.author or ""},
-            read_provenance(donnees))
+    """Return a .docx's title, subject and author, and its provenance — read from ``docProps/core.xml`` alone
+    (a PDF's metadata, per document of a batch: opening the whole package with python-docx cost more than the
+    rest of the PDF pass)."""
+    import zipfile
+
+    from alize_docs.render.package import SAFE_XML
+
+    with zipfile.ZipFile(io.BytesIO(donnees)) as paquet:
+        racine = etree.fromstring(paquet.read("docProps/core.xml"), SAFE_XML)
+    valeurs = {cle: "".join(e.itertext()) if (e := racine.find(_DC + nom)) is not None else ""
+               for cle, nom in (("title", "title"), ("subject", "subject"), ("author", "creator"))}
+    return valeurs, read_provenance(donnees)

@@ -18,6 +18,7 @@ import os
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import threading
@@ -85,6 +86,60 @@ def convert_to_pdf(documents: Sequence[Path], metadonnees: Sequence[dict[str, st
 DELAI_DOCUMENT = 120
 """Seconds a long-lived LibreOffice may take for one document before it is killed and restarted."""
 
+DELAI_DEMARRAGE = 120
+"""Seconds a long-lived LibreOffice may take to start listening (a cold first start on a loaded machine, two
+instances at once, takes tens of seconds; the helper once gave up after about 30)."""
+
+
+def _cache_dir() -> Path | None:
+    """The user's cache folder for alize-docs, if it may hold what we run (made 0700, the user's own, writable
+    by no one else), else None; ``ALIZE_DOCS_NO_CACHE`` says not to use it."""
+    if os.environ.get("ALIZE_DOCS_NO_CACHE"):
+        return None
+    try:
+        import platformdirs
+
+        dossier = Path(platformdirs.user_cache_dir("alize-docs"))
+        dossier.mkdir(mode=0o700, parents=True, exist_ok=True)
+        etat = os.lstat(dossier)
+    except (ImportError, OSError):
+        return None
+    if not stat.S_ISDIR(etat.st_mode) or etat.st_uid != os.getuid() or etat.st_mode & 0o022:
+        return None
+    return dossier
+
+
+def initialised_profile(delai: float = DELAI_DEMARRAGE) -> Path | None:
+    """Return a LibreOffice profile initialised once (``--terminate_after_init``) and kept in the user's cache
+    folder, one per LibreOffice installation: a server starts from a copy of it, so LibreOffice is launched
+    once (from a fresh profile it exits with code 81 and must be launched again). None when there is no usable
+    cache folder or the initialisation failed (the server then starts from a fresh profile)."""
+    racine = _cache_dir()
+    if racine is None:
+        return None
+    binaire = Path(os.path.realpath(find_libreoffice()))
+    binaire = binaire.with_name("soffice.bin") if binaire.with_name("soffice.bin").is_file() else binaire
+    etat = binaire.stat()
+    cle = hashlib.sha256(f"{binaire}|{etat.st_size}|{etat.st_mtime_ns}".encode()).hexdigest()[:16]
+    modele = racine / f"profil-libreoffice-{cle}"
+    if (modele / "user").is_dir():
+        return modele
+    temporaire = Path(tempfile.mkdtemp(dir=racine, prefix=".profil-"))
+    try:
+        subprocess.run([str(binaire), f"-env:UserInstallation={(temporaire / 'p').as_uri()}", "--headless",
+                        "--invisible", "--nologo", "--norestore", "--nolockcheck", "--terminate_after_init"],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=delai, check=True, start_new_session=True)
+        if not (temporaire / "p" / "user").is_dir():
+            return None
+        with contextlib.suppress(OSError):  # another worker made it meanwhile: theirs is as good
+            os.rename(temporaire / "p", modele)
+        return modele if (modele / "user").is_dir() else None
+    except (OSError, subprocess.SubprocessError):
+        return None
+    finally:
+        shutil.rmtree(temporaire, ignore_errors=True)
+
 
 @functools.lru_cache(maxsize=1)
 def uno_python() -> str | None:
@@ -101,16 +156,23 @@ class LibreOfficeServer:
     under a Python that has ``uno``). A LibreOffice that dies or hangs (no answer in *delai* seconds) is
     killed with its whole process group and started again, and the document tried once more."""
 
-    def __init__(self, delai: float = DELAI_DOCUMENT) -> None:
+    def __init__(self, delai: float = DELAI_DOCUMENT, demarrage: float = DELAI_DEMARRAGE,
+                 profil: Path | bool | None = True) -> None:
+        """*profil*: a pre-initialised profile to start from (True: :func:`initialised_profile`; None or False:
+        a fresh one)."""
         python = uno_python()
         if python is None:
             raise RenderError("aucun Python ne peut piloter LibreOffice (Debian : apt-get install python3-uno).")
         self._commande = [python, str(Path(__file__).with_name("_uno_helper.py")), find_libreoffice()]
         self._dossier = Path(tempfile.mkdtemp(prefix="alize-lo-"))
         self._delai = delai
+        self._demarrage = demarrage
+        self._modele = initialised_profile(demarrage) if profil is True else profil or None
         self._processus: subprocess.Popen[str] | None = None
         self._verrou = threading.Lock()  # one conversion at a time, even when a thread pool shares the server
         self.demarrages = 0
+        self.lancements = 0
+        """LibreOffice launches, all starts together (two for a start from a fresh profile)."""
 
     def __enter__(self) -> LibreOfficeServer:
         return self
@@ -120,14 +182,23 @@ class LibreOfficeServer:
 
     def _start(self) -> subprocess.Popen[str]:
         self.demarrages += 1
-        profil = (self._dossier / f"profil-{self.demarrages}").as_uri()
-        tube = f"alize-{os.getpid()}-{self.demarrages}"
-        processus = subprocess.Popen([*self._commande, profil, tube], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+        dossier = self._dossier / f"profil-{self.demarrages}"
+        if self._modele is not None:
+            with contextlib.suppress(OSError):
+                shutil.copytree(self._modele, dossier, symlinks=True)
+        tube = f"alize-{os.getpid()}-{threading.get_ident()}-{self.demarrages}"
+        processus = subprocess.Popen([*self._commande, dossier.as_uri(), tube, str(self._demarrage)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     text=True, start_new_session=True)
         self._processus = processus
-        if self._read(processus, self._delai).get("pret") is not True:
+        try:
+            pret = self._read(processus, self._demarrage + 10)
+        except (TimeoutError, ValueError):
+            pret = {"erreur": f"pas de réponse en {self._demarrage:g} s"}
+        self.lancements += int(pret.get("lancements", 1))
+        if pret.get("pret") is not True:
             self._stop()
-            raise RenderError("LibreOffice n'a pas démarré.")
+            raise RenderError(f"LibreOffice n'a pas démarré : {pret.get('erreur', '?')}.")
         return processus
 
     def _read(self, processus: subprocess.Popen[str], delai: float) -> dict[str, Any]:
@@ -153,6 +224,11 @@ class LibreOfficeServer:
         for essai in (1, 2):
             try:
                 processus = self._processus if self._processus and self._processus.poll() is None else self._start()
+            except RenderError:  # it did not start (a cold start that took too long?): once more, from scratch
+                if essai == 2:
+                    raise
+                continue
+            try:
                 assert processus.stdin is not None
                 processus.stdin.write(json.dumps({"entree": str(entree), "sortie": str(sortie)}) + "\n")
                 processus.stdin.flush()

@@ -16,8 +16,7 @@ in groups joined by no-break spaces) is aligned left, not justified into gaps.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from xml.sax.saxutils import escape
+from collections.abc import Mapping, Sequence
 
 from alize_docs.assembly.tables import column_widths
 from alize_docs.document import Block, Paragraph, Run, SignatureTable, Table, TableRef
@@ -30,6 +29,14 @@ LIGNES_INSECABLES = 25
 """A table up to this many rows is kept on one page."""
 
 _ATTR = {'"': "&quot;"}
+
+
+def escape(texte: str, entites: Mapping[str, str] = {}) -> str:
+    """``xml.sax.saxutils.escape``, without its import of ``urllib.request`` (and ``http``, ``email``…) at start-up."""
+    texte = texte.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    for caractere, entite in entites.items():
+        texte = texte.replace(caractere, entite)
+    return texte
 _OMBRES = {"header": "D9D9D9", "total": "F2F2F2"}
 _TITRES = frozenset({"title", "subtitle", "heading1", "heading2", "heading3"})
 _JUSTIFIES = frozenset({"body", "bullet1", "bullet2"})
