@@ -384,15 +384,25 @@ def _index_communes() -> tuple[dict[str, Commune], dict[str, list[Commune]], dic
     par_code: dict[str, Commune] = {}
     par_nom: dict[str, list[Commune]] = {}
     sans_article: dict[str, list[Commune]] = {}
-    lignes = _fichier("communes.tsv").splitlines()
-    for ligne in lignes[1:]:
-        code, nom, tncc, dep, population = ligne.split("\t")
+    lignes = [ligne.split("\t") for ligne in _fichier("communes.tsv").splitlines()[1:]]
+    cles = _cles([nom for _, nom, _, _, _ in lignes])  # 35 000 keys at once: a tenth of a second saved per run
+    for (code, nom, tncc, dep, population), cle in zip(lignes, cles, strict=True):
         c = Commune(nom, int(tncc), code, dep, int(population) if population else None)
         par_code[code] = c
-        par_nom.setdefault(_cle(nom), []).append(c)
+        par_nom.setdefault(cle, []).append(c)
         if c.article_dans_nom:
             sans_article.setdefault(_cle(c.sans_article), []).append(c)
     return par_code, par_nom, sans_article
+
+
+def _cles(noms: list[str]) -> list[str]:
+    """:func:`_cle` of each of *noms*, computed on their joined text (one accent removal and one substitution).
+
+    >>> _cles(["L'Abergement-Clémenciat", "Saint-Étienne", "Le Havre"]) == [_cle(n) for n in ("L'Abergement-Clémenciat", "Saint-Étienne", "Le Havre")]
+    True
+    """
+    bloc = re.sub(r"[ \t\-'’‘`_.,/]+", " ", _sans_accents("\n".join(noms)).lower())
+    return [" ".join(_ABREVIATIONS.get(m, m) for m in ligne.split()) for ligne in bloc.split("\n")]
 
 
 def communes(texte: str) -> tuple[Commune, ...]:
