@@ -398,7 +398,8 @@ def _index_communes() -> tuple[dict[str, Commune], dict[str, list[Commune]], dic
 def _cles(noms: list[str]) -> list[str]:
     """:func:`_cle` of each of *noms*, computed on their joined text (one accent removal and one substitution).
 
-    >>> _cles(["L'Abergement-Clémenciat", "Saint-Étienne", "Le Havre"]) == [_cle(n) for n in ("L'Abergement-Clémenciat", "Saint-Étienne", "Le Havre")]
+    >>> noms = ["L'Abergement-Clémenciat", "Saint-Étienne", "Le Havre"]
+    >>> _cles(noms) == [_cle(n) for n in noms]
     True
     """
     bloc = re.sub(r"[ \t\-'’‘`_.,/]+", " ", _sans_accents("\n".join(noms)).lower())

@@ -159,6 +159,11 @@ CHANGEMENTS_VOULUS = (
     # the participle agrees with the Caisse, the function with the person (the example's director is a woman)
     (r"représenté par son directeur régional,", "représentée par Madame Hélène Ravier, Directrice régionale Lorraine,"),
     # parties identified as a lawyer writes them (README, « Changes to the model's text »)
+    # the national partner under its name on the signature date (DATAR again from 14 December 2009)
+    (r"devenue DIACT au 1er janvier 2006\)", "devenue DIACT au 1er janvier 2006, puis redevenue DATAR le 14 décembre "
+                                             "2009)"),
+    (r"^La DIACT, partenaire d'origine", "La DATAR, partenaire d'origine"),
+    (r"ceux de la DIACT et", "ceux de la DATAR et"),
     (r"^Vu la lettre d'autorisation de l'opérateur local par la Direction du budget$", "autorisant l'opérateur local"),
     (r"Collectivités territoriales partenaires", "collectivités territoriales et de leurs groupements partenaires"),
     (r"Comité national de pilotage du programme ALIZÉ®,$", "Comité national de pilotage du programme ALIZÉ®, "

@@ -82,7 +82,7 @@ def test_wording_corrections_of_the_model(territoire_data: dict[str, Any], write
     convention = textes(territoire_data, write_yaml, tmp_path)["convention-partenariat"]
     for juste, fautif in [
         ("il se réunit a minima une fois par an", "à minima"),
-        ("les logos d'ASTREES ainsi que ceux de la DIACT et de la CDC, partenaires nationaux du programme, dans",
+        ("les logos d'ASTREES ainsi que ceux de la DATAR et de la CDC, partenaires nationaux du programme, dans",
          "et la CDC –"),
         ("organisées par ASTREES chaque trimestre", "organisés par ASTREES"),
         ("sont versés à l'opérateur local, qui les affecte à deux comptes distincts", "versés par l'opérateur local"),
@@ -116,3 +116,21 @@ def test_a_prefet_of_another_departement_than_the_zone_is_a_warning(
     assert avertissement.code == "territory" and avertissement.champ == "dispositif.departement"
     assert avertissement.message.startswith("La zone d'emploi de Toul est dans le département de Meurthe-et-Moselle "
                                             "(54), et la convention fait signer le Préfet de la Seine-Maritime")
+
+
+def test_the_national_partner_is_named_as_it_was_on_the_signature_date(
+        territoire_data: dict[str, Any], write_yaml: Callable[..., Path], tmp_path: Path) -> None:
+    """The 2008 model was written when the DATAR was the DIACT; it became the DATAR again on 14 December 2009."""
+    docs = textes(territoire_data, write_yaml, tmp_path)  # signed on 26 November 2010
+    convention, annexe_2, annexe_3 = (docs[k] for k in ("convention-partenariat", "annexe-2-cahier-des-charges",
+                                                        "annexe-3-operateur-local"))
+    assert "(devenue DIACT au 1er janvier 2006, puis redevenue DATAR le 14 décembre 2009)" in convention
+    assert "La DATAR, partenaire d'origine d'ALIZÉ®" in convention
+    assert "ceux de la DATAR et de la CDC" in convention and "ceux de la DATAR et de la CDC" in annexe_3
+    assert "présidé par la DATAR" in annexe_2 and "puis redevenue DATAR le 14 décembre 2009" in annexe_2
+    assert "Pour les années 2007-2009 la DIACT et la CDC ont" in convention  # a past fact keeps its name
+    set_path(territoire_data, "signature.date", "2009-06-15")
+    set_path(territoire_data, "operateur.autorisation_direction_budget", "2009-05-04")
+    avant = textes(territoire_data, write_yaml, tmp_path / "2009")["convention-partenariat"]
+    assert "(devenue DIACT au 1er janvier 2006)" in avant and "La DIACT, partenaire d'origine" in avant
+    assert "ceux de la DIACT et de la CDC" in avant

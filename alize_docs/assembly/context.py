@@ -45,8 +45,10 @@ from alize_docs.domain.programme import (
     PLAFOND_CDC,
     PME,
     VALORISATION_JOUR,
+    PartenaireNational,
     Pme,
     ReglementDeMinimis,
+    partenaire_national,
     reglement_de_minimis,
 )
 from alize_docs.formatting import NBSP, entier_en_lettres, format_nombre, ordinal_en_lettres
@@ -161,6 +163,7 @@ class ContexteTerritoire(TypedDict):
     programme: ProgrammeTermes
     departement: noms.Departement
     zone_emploi: noms.Lieu
+    partenaire_national: PartenaireNational
     lieu_signature: noms.Lieu
     qualite_prefet: str
     le_prefet: str
@@ -251,6 +254,7 @@ def contexte_territoire(territoire: Territoire) -> ContexteTerritoire:
         "programme": ProgrammeTermes(),
         "departement": departement,
         "zone_emploi": noms.lieu(t.dispositif.zone_emploi),
+        "partenaire_national": partenaire_national(t.signature.date),
         "lieu_signature": noms.lieu(t.signature.lieu),
         "qualite_prefet": prefet.qualite or noms.prefet_de(departement, prefet.civilite),
         "le_prefet": noms.accord(prefet.civilite, "le Préfet", "la Préfète"),

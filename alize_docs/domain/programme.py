@@ -87,6 +87,30 @@ def reglement_de_minimis(date: dt.date) -> ReglementDeMinimis | None:
 
 
 @dataclass(frozen=True)
+class PartenaireNational:
+    """The State's delegation for territorial development under one of its names, and the date it took it."""
+
+    sigle: str
+    nom: str
+    debut: dt.date
+
+
+PARTENAIRES_NATIONAUX: tuple[PartenaireNational, ...] = tuple(
+    PartenaireNational(p["sigle"], p["nom"], p["debut"]) for p in _TERMES["partenaire_national"])
+
+
+def partenaire_national(date: dt.date) -> PartenaireNational:
+    """Return the name the program's national partner had on *date* (``programme.toml``).
+
+    >>> partenaire_national(dt.date(2008, 9, 1)).sigle, partenaire_national(dt.date(2010, 11, 26)).sigle
+    ('DIACT', 'DATAR')
+    >>> partenaire_national(dt.date(2010, 11, 26)).debut
+    datetime.date(2009, 12, 14)
+    """
+    return [p for p in PARTENAIRES_NATIONAUX if p.debut <= date][-1]
+
+
+@dataclass(frozen=True)
 class PeriodeSignature:
     """The dates between which a model may be signed (``periode_signature`` in its file): its dated facts
     (« au 31 décembre 2010 », « devenue DIACT ») hold only then."""

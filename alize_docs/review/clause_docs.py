@@ -64,6 +64,8 @@ VARIABLES_TERRITOIRE: dict[str, str] = {
     "qualite_directeur_cdc": "le titre du directeur ou de la directrice régionale de la CDC, accordé",
     "departement": "le département, tel que l'INSEE l'écrit, avec ses formes : `.de` (« du Nord »), `.a`, "
                    "`.avec_article`",
+    "partenaire_national": "le nom qu'avait le partenaire national (la DATAR, la DIACT) à la date de signature : "
+                           "`.sigle`, `.nom`, `.debut` (la date où il l'a pris ; `programme.toml`)",
     "zone_emploi": "la zone d'emploi, avec ses formes : `.de` (« de Haguenau », « du Havre »), `.a`",
     "lieu_signature": "le lieu de signature, avec ses formes : `.a` (« à Nancy », « au Havre »), `.de`",
     "le_prefet": "« le Préfet » ou « la Préfète », accordé à la civilité",
