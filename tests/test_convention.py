@@ -164,6 +164,7 @@ CHANGEMENTS_VOULUS = (
                                              "2009)"),
     (r"^La DIACT, partenaire d'origine", "La DATAR, partenaire d'origine"),
     (r"ceux de la DIACT et", "ceux de la DATAR et"),
+    (r"coopération et développement", "coopération et de développement"),  # the title's wording (seed 001)
     (r"^Vu la lettre d'autorisation de l'opérateur local par la Direction du budget$", "autorisant l'opérateur local"),
     (r"Collectivités territoriales partenaires", "collectivités territoriales et de leurs groupements partenaires"),
     (r"Comité national de pilotage du programme ALIZÉ®,$", "Comité national de pilotage du programme ALIZÉ®, "

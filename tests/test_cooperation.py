@@ -99,7 +99,7 @@ def test_mandataire_and_signatories(word: docx.document.Document) -> None:
              if c.text.startswith(("Pour ", "Le président"))]
     assert blocs == ["Pour le bénéficiaire, Menuiseries du Toulois", "Le président du comité d'agrément",
                      "Pour l'entreprise partenaire SIDE", "Pour l'entreprise partenaire Fonderie de la Moselle SAS",
-                     "Pour l'opérateur local, gestionnaire du fonds d'avances remboursables, Parole d'entreprises"]
+                     "Pour Parole d'entreprises, opérateur local, gestionnaire du fonds d'avances remboursables"]
     assert "en cinq (5) exemplaires originaux" in texte(word)
 
 

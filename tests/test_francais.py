@@ -227,8 +227,8 @@ def test_a_woman_presides_the_comite_dagrement(territoire_data: dict[str, Any], 
     set_path(territoire_data, "comite_agrement.president.prenom", "Claire")
     set_path(territoire_data, "comite_agrement.president.qualite", DELETE)
     texte = plat(documents(territoire_data, tmp_path, cooperation_data)["cooperation-toul"])
-    assert ("le comité d'agrément d'ALIZÉ® Toulinois, représenté par sa présidente, Madame Claire Weiss, "
-            "représentante de SIDE,") in texte
+    assert ("Madame Claire Weiss, représentante de SIDE, agissant en qualité de présidente du comité d'agrément "
+            "d'ALIZÉ® Toulinois,") in texte  # the comité has no legal personality: its president signs
     lignes = texte.splitlines()
     bloc = lignes.index("La présidente du comité d'agrément")
     assert lignes[bloc + 1:bloc + 3] == ["Madame Claire Weiss", "Présidente, SIDE"]

@@ -135,10 +135,12 @@ def test_the_operator_signs_the_cooperation_agreement_as_manager_of_the_fund(tmp
     assert ("Parole d'entreprises, opérateur local d'ALIZÉ® Toulinois, en qualité de gestionnaire du fonds "
             "d'avances remboursables d'ALIZÉ® Toulinois, représentée par Monsieur Luc Bertin, Président") in accord
     assert "en présence de Parole d'entreprises" not in accord
-    assert ("L'avance est consentie par le fonds d'avances remboursables d'ALIZÉ® Toulinois, géré par l'opérateur "
-            "local, Parole d'entreprises, qui la verse sur ce fonds et en recouvre les remboursements. Le "
-            "bénéficiaire est seul tenu de la rembourser.") in accord
-    assert "Pour l'opérateur local, gestionnaire du fonds d'avances remboursables, Parole d'entreprises" in accord
+    assert ("L'avance est consentie par l'opérateur local, Parole d'entreprises, au moyen du fonds d'avances "
+            "remboursables d'ALIZÉ® Toulinois dont il tient le compte : il la verse au bénéficiaire par débit de ce "
+            "compte et en recouvre les remboursements. Le bénéficiaire est seul tenu de la rembourser.") in accord
+    assert "au compte du fonds d'avances remboursables ouvert au nom de l'opérateur local (" in accord
+    assert "Pour Parole d'entreprises, opérateur local, gestionnaire du fonds d'avances remboursables" in accord
+    assert "le comité d'agrément d'ALIZÉ® Toulinois, représenté par" not in accord
     assert "en cinq (5) exemplaires originaux" in accord  # the SME, the president, two companies, the operator
 
 
