@@ -99,7 +99,8 @@ def bundle_sections(source: BundleSource) -> int:
 
 
 def _t(texte: str, rpr: str = "") -> str:
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(texte)}</w:t></w:r>'
+    """A run of *texte* as printed (typographic apostrophes and spaces, as in the pieces)."""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(glyphes(texte, traits=False))}</w:t></w:r>'
 
 
 def _champ(instruction: str, valeur: str, rpr: str = "") -> str:
