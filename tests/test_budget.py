@@ -113,3 +113,16 @@ def test_convention_and_annex_state_the_same_figures(fichiers: dict[str, bytes],
             "compter de sa signature), soit 9\u202f000 euros") in convention
     assert "valorisés à hauteur de 700 euros par jour" in convention
     assert meme_base in texte_annexe
+
+
+def test_every_group_of_the_fund_ends_with_its_subtotal_and_the_state_and_cdc_stand_apart(
+        annexe: docx.document.Document) -> None:
+    """A reader never takes the État's and the CDC's rows for a part of the group above them (legal review)."""
+    libelles = [lisible(r.cells[0].text) for r in annexe.tables[0].rows]
+    cci = libelles.index("Chambre de commerce et d'industrie de Meurthe-et-Moselle")
+    assert libelles[cci + 1] == "Sous-total organismes locaux"
+    assert rows(annexe.tables[0])["Sous-total organismes locaux"] == ["20\u202f000\u00a0€"] * 3 + ["60\u202f000\u00a0€"]
+    for nom in ("État (Fonds national d'aménagement et de développement du territoire)",
+                "Caisse des dépôts et consignations"):
+        rangee = annexe.tables[0].rows[libelles.index(nom)]
+        assert all(run.bold for p in rangee.cells[0].paragraphs for run in p.runs), nom  # set as its own category

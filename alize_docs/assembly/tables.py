@@ -68,11 +68,14 @@ def _par_categorie(budget: Budget, attribut: str, total: str, cellule: Formatter
         membres = [c for c in budget.contributions if c.categorie == categorie and any(getattr(c, attribut))]
         if not membres:
             continue
-        if not (len(membres) == 1 and membres[0].nom.casefold().startswith(libelle.casefold())):
-            lignes.append(_groupe(libelle, 5))  # not above a single row that already says it (the CDC, the État)
+        seul = len(membres) == 1 and membres[0].nom.casefold().startswith(libelle.casefold())
+        if seul:  # a single row that already says its category (the CDC, the État): it stands as its category
+            lignes.append(_ligne(membres[0].nom, getattr(membres[0], attribut), "subtotal", cellule))
+            continue
+        lignes.append(_groupe(libelle, 5))
         lignes += [_ligne(c.nom, getattr(c, attribut), cellule=cellule) for c in membres]
-        if len(membres) > 1:
-            lignes.append(_ligne(f"Sous-total {libelle.lower()}", _sum(membres, attribut), "subtotal", cellule))
+        # every group ends with its sub-total, one member or more: a reader never takes the next rows for its own
+        lignes.append(_ligne(f"Sous-total {libelle.lower()}", _sum(membres, attribut), "subtotal", cellule))
     lignes.append(_ligne(total, _sum(budget.contributions, attribut), "total", cellule))
     return lignes
 
