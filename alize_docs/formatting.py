@@ -309,7 +309,7 @@ def insecables_nombres(texte: str) -> str:
     >>> insecables_nombres("1\\u202f200\\u202f000\\xa0€, SIREN 802\\xa0645\\xa0135")
     '1\\u202f200\\u202f000\\xa0€, SIREN 802\\xa0645\\xa0135'
     """
-    if any(c.isdigit() for c in texte):
+    if _CHIFFRE.search(texte) is not None:
         texte = _GROUPES.sub(lambda m: m[1] + m[2].replace(" ", NNBSP), texte)
         if "€" in texte:
             texte = _AVANT_EURO.sub(r"\1" + NBSP + r"\2", texte)
@@ -358,6 +358,7 @@ def typographie_redaction(texte: str) -> str:
     return texte
 
 
+_CHIFFRE = re.compile(r"\d")  # one C-level scan, where a generator over the characters is the pass's main cost
 _MAJUSCULE = "A-ZÀ-ÖØ-ÞŒ"
 _COMPOSE = re.compile(f"(?<![\\w'’-])[{_MAJUSCULE}][\\w'’®]*(?:-[\\w'’®]+)+")
 _MILLIERS = re.compile(r"(?<![\d,.\u202f\u00a0])(\d{1,3})((?: \d{3})+)(?!\d)")
@@ -387,7 +388,7 @@ def glyphes(texte: str, traits: bool = True) -> str:
     for declencheurs, motif, remplacement in _GLYPHES:
         if any(c in texte for c in declencheurs):
             texte = motif.sub(remplacement, texte)
-    if " " in texte and any(c.isdigit() for c in texte):
+    if " " in texte and _CHIFFRE.search(texte) is not None:
         texte = _MILLIERS.sub(lambda m: m[1] + m[2].replace(" ", NNBSP), texte)
     if traits and "-" in texte:
         texte = _COMPOSE.sub(lambda m: m[0].replace("-", TRAIT_INSECABLE), texte)

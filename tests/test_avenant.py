@@ -117,7 +117,7 @@ def test_a_new_partner_company_joins(convention: Path, modifiee: Callable[..., P
                                         "convention-consolidee-1-toulinois.docx"]
     avenant = _lire(convention, "avenant-1-toulinois.docx")
     assert avenant.paragraphes[:3] == ["AVENANT N° 1 À LA CONVENTION DE PARTENARIAT",
-                                       "RELATIVE À L'ACTION LOCALE INTERENTREPRISES DANS LA ZONE D'EMPLOI de Toul",
+                                       "RELATIVE À L'ACTION LOCALE INTERENTREPRISES DANS LA ZONE D'EMPLOI DE TOUL",
                                        "ALIZÉ® Toulinois"]
     assert avenant.paragraphes[3] == ("Vu la convention de partenariat ALIZÉ® Toulinois signée à Nancy le 26 "
                                       "novembre 2010, ci-après dénommée « la convention »,")
@@ -132,6 +132,13 @@ def test_a_new_partner_company_joins(convention: Path, modifiee: Callable[..., P
     assert "L'annexe 1 de la convention (« Budget prévisionnel ») est remplacée par l'annexe 1 jointe au présent " \
            "avenant." in avenant.paragraphes
     assert "Les autres dispositions de la convention demeurent inchangées." in avenant.paragraphes
+    # the parties as the convention names them (its corrections apply to the avenant too)
+    texte = avenant.texte
+    assert "La Caisse des dépôts et consignations, représentée par Madame Hélène Ravier, Directrice régionale " \
+           "Lorraine," in texte
+    assert "Direction régionale Lorraine :" not in texte and "Collectivités territoriales partenaires" not in texte
+    assert ", dont le siège est 1 place du Marché, 54200 Toul, représentée par Monsieur Luc Bertin, Président." \
+        in texte
     assert ("Fait à Nancy, le 1er juin 2011, en onze (11) exemplaires originaux, un pour chaque partie "
             "signataire.") in avenant.paragraphes
     signatures = avenant.signatures()
