@@ -8,15 +8,17 @@ reader, a failed write, LibreOffice, or a bug of ours (each reported in French w
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import difflib
+import io
 import json
 import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from alize_docs._version import __version__
 from alize_docs.api import check_file, documents_using, generate, inspect_file
@@ -66,8 +68,8 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("add_help", False)
         kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._positionals.title = "arguments"
-        self._optionals.title = "options"
+        self._positionals.title = "arguments\u00a0"  # argparse adds the colon: « arguments : »
+        self._optionals.title = "options\u00a0"
         self.add_argument("-h", "--aide", "--help", action="help", help="affiche cette aide et quitte")
 
     def error(self, message: str) -> NoReturn:
@@ -76,6 +78,7 @@ class _Parser(argparse.ArgumentParser):
             proches = difflib.get_close_matches(choix[1], re.findall(r"'([^']*)'", choix[2]), n=1)
             if proches:
                 message += f" ; vouliez-vous dire « {proches[0]} » ?"
+        message = re.sub(r"'([^']*)'", r"« \1 »", message)
         self.print_usage(sys.stderr)
         self.exit(USAGE, f"{self.prog} : erreur : {message}\n")
 
@@ -114,14 +117,15 @@ def _exemples(commande: str) -> str:
 def _parser() -> _Parser:
     parser = _Parser(
         prog="alize-docs",
-        description="Rédige les conventions du programme ALIZÉ® à partir d'un fichier de saisie YAML.",
+        description="Rédige les conventions du programme ALIZÉ® à partir d'un fichier de saisie YAML ou d'un "
+                    "classeur (.xlsx, .ods).",
         epilog="Exemples :\n  alize-docs valider toulinois.yaml\n  alize-docs generer toulinois.yaml -o dossier/",
     )
     parser.add_argument("--version", action="version", version=f"alize-docs {__version__}",
                         help="affiche la version et quitte")
     parser.add_argument("--completion", action=_Completion, choices=("bash", "zsh", "tcsh"), metavar="SHELL",
                         help="écrit le script de complétion pour bash, zsh ou tcsh, puis quitte "
-                             "(voir le README : « Complétion »)")
+                             "(README, section « Shell completion »)")
     commandes = parser.add_subparsers(dest="commande", title="commandes", metavar="COMMANDE",
                                       parser_class=_Parser)
     commandes.required = True
@@ -266,6 +270,7 @@ def _parser() -> _Parser:
     _controler_parser(commandes)
     for sous_commande in commandes.choices.values():
         _verbosity_options(sous_commande)
+    _verbosity_options(parser, "niveau_global")
     return parser
 
 
@@ -286,7 +291,7 @@ class _Completion(argparse.Action):
                 action.complete = shtab.FILE  # type: ignore[attr-defined]
         script = shtab.complete(parser, shell=str(valeur))
         entete = [f"# Complétion de alize-docs pour {valeur}, écrite par « alize-docs --completion {valeur} » (shtab).",
-                  "# Chargez-la depuis votre fichier d'initialisation du shell (voir le README, « Complétion »)."]
+                  "# Chargez-la depuis votre fichier d'initialisation du shell (README, section « Shell completion »)."]
         lignes = script.splitlines()
         debut = next((i for i, ligne in enumerate(lignes) if ligne.strip() and not ligne.startswith("#")), 0)
         print("\n".join([*entete, *lignes[debut:]]))
@@ -303,12 +308,14 @@ def _actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
     return actions
 
 
-def _verbosity_options(parser: argparse.ArgumentParser) -> None:
-    """-q and -v on a subcommand: how much it prints (problems and errors are printed whatever the level)."""
+def _verbosity_options(parser: argparse.ArgumentParser, dest: str = "niveau") -> None:
+    """-q and -v on a subcommand, or before it (*dest* ``niveau_global``): how much it prints (problems and errors
+    are printed whatever the level)."""
     groupe = parser.add_mutually_exclusive_group()
-    groupe.add_argument("-q", "--quiet", "--silencieux", dest="niveau", action="store_const", const=0, default=1,
+    groupe.add_argument("-q", "--quiet", "--silencieux", dest=dest, action="store_const", const=0,
+                        default=1 if dest == "niveau" else None,
                         help="n'affiche que les problèmes et les erreurs (le code de sortie dit le reste)")
-    groupe.add_argument("-v", "--verbose", "--detaille", dest="niveau", action="store_const", const=2,
+    groupe.add_argument("-v", "--verbose", "--detaille", dest=dest, action="store_const", const=2,
                         help="affiche aussi le détail : modèle, clauses et empreinte de chaque document écrit, "
                              "chaque élément d'un lot")
 
@@ -350,9 +357,56 @@ def _clauses_option(parser: argparse.ArgumentParser) -> None:
                         help="dossier de clauses prioritaire sur les clauses fournies (répétable)")
 
 
+class _SortieTolerante(io.TextIOBase):
+    """Standard output that a closed pipe (``| head``) does not interrupt: once the reader is gone, what follows is
+    dropped and the command finishes its work (a batch, a redline), its exit code telling how it went."""
+
+    def __init__(self, flux: TextIO) -> None:
+        self.flux, self.fermee = flux, False
+
+    def write(self, texte: str) -> int:
+        if not self.fermee:
+            try:
+                self.flux.write(texte)
+            except BrokenPipeError:
+                self._fermer()
+        return len(texte)
+
+    def flush(self) -> None:
+        if not self.fermee:
+            try:
+                self.flux.flush()
+            except BrokenPipeError:
+                self._fermer()
+
+    def _fermer(self) -> None:
+        self.fermee = True
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):  # nor the interpreter's flush at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self.flux.fileno())
+
+    def isatty(self) -> bool:
+        return not self.fermee and self.flux.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.flux, "encoding", "utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    ancienne = sys.stdout
+    sys.stdout = _SortieTolerante(ancienne)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout.flush()
+        sys.stdout = ancienne
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         arguments = _parser().parse_args(argv)
+        if getattr(arguments, "niveau_global", None) is not None and getattr(arguments, "niveau", 1) == 1:
+            arguments.niveau = arguments.niveau_global  # « alize-docs -q valider … » as « valider -q »
         library = ClauseLibrary(_clause_folders(getattr(arguments, "clauses", [])))
         commandes = {"valider": _valider, "generer": _generer, "clauses": _lister, "verifier-clauses": _verifier,
                      "comparer": _comparer, "inspecter": _inspecter, "lot": _lot, "modele-tableur": _tableur,
@@ -375,9 +429,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nalize-docs : interrompu. Les fichiers déjà écrits sont complets ; relancez la commande pour "
               "terminer.", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # the reader (| head) went away: nothing more to say
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return OK
     except OSError as exc:
         print(f"alize-docs : erreur : {exc.filename or 'fichier'} : {raison_systeme(exc)}.", file=sys.stderr)
         return INTERNE
@@ -425,7 +476,8 @@ def _generer(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     for chemin in chemins:
         _dire(arguments, f"écrit : {chemin}")
         if arguments.niveau >= 2 and chemin.suffix == ".docx" and (origine := inspect_file(chemin)) is not None:
-            _detailler(arguments, f"  modèle {origine.modele}, {len(origine.clauses)} clauses, données "
+            n = len(origine.clauses)
+            _detailler(arguments, f"  modèle {origine.modele}, {n} clause{'s' if n > 1 else ''}, données "
                                   f"sha256:{origine.donnees_sha256[:12]}…")
     return OK
 
@@ -509,6 +561,7 @@ def _comparer(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
 
 def _lot(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.table import Table
 
@@ -527,7 +580,7 @@ def _lot(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
             barre.advance(tache)
         # a log or a pipe: one line per item as it ends, never minutes of silence (on a terminal too with -v)
         if (not sortie.is_terminal and arguments.niveau >= 1) or arguments.niveau >= 2:
-            print(f"{resultat.statut} : {resultat.source}", flush=True)
+            print(f"{resultat.source} : {resultat.statut}", flush=True)
             for fichier in resultat.fichiers if arguments.niveau >= 2 else ():
                 print(f"  {fichier}", flush=True)
 
@@ -541,14 +594,14 @@ def _lot(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
         for colonne in ("élément", "statut", "fichiers ou problèmes"):
             tableau.add_column(colonne)
         for r in resultats:
-            detail = "\n".join(f"[{p.code}] {p.lieu or p.champ} : {p.message}" for p in r.problemes) or (
+            detail = "\n".join(f"[{p.code}] {p.endroit} : {p.message}" for p in r.problemes) or (
                 f"{len(r.fichiers)} fichier(s) dans {r.dossier}/")
-            tableau.add_row(r.source, r.statut, detail)
+            tableau.add_row(escape(r.source), r.statut, escape(detail))  # « [cdc-cap] » is no rich markup
         sortie.print(tableau)
     elif echecs := [r for r in resultats if not r.ok]:
         print(f"\n{len(echecs)} élément(s) non produit(s) :")
         for r in echecs:
-            print(f"{r.statut} : {r.source}")
+            print(f"{r.source} : {r.statut}")
             for p in r.problemes:
                 print(f"  - [{p.code}] {p.endroit} : {p.message}")
     _dire(arguments, rapport.summary())
@@ -665,7 +718,7 @@ def _controler(arguments: argparse.Namespace, library: ClauseLibrary) -> int:
             continue
         code = max(code, OK if rapport.ok else INVALIDE)
         documents.append(rapport.as_dict())
-        if not arguments.json:
+        if not arguments.json and (not rapport.propre or arguments.niveau >= 1):
             print(rapport.text())
     if arguments.json:
         print(json.dumps(documents[0] if len(documents) == 1 else documents, ensure_ascii=False, indent=2))

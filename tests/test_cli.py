@@ -147,9 +147,9 @@ def test_a_batch_not_on_a_terminal_prints_each_item_then_its_failures_first(tmp_
     (source / "b.yaml").write_text("dispositif: [", encoding="utf-8")
     resultat = run("lot", source, "-o", tmp_path / "sortie", "--jobs", "1")
     lignes = resultat.stdout.splitlines()
-    assert f"écrit : {source / 'a.yaml'}" in lignes and f"invalide : {source / 'b.yaml'}" in lignes
+    assert f"{source / 'a.yaml'} : écrit" in lignes and f"{source / 'b.yaml'} : invalide" in lignes
     fin = resultat.stdout.split("élément(s) non produit(s) :", 1)[1]
-    assert fin.lstrip().startswith(f"invalide : {source / 'b.yaml'}") and "[syntax]" in fin
+    assert fin.lstrip().startswith(f"{source / 'b.yaml'} : invalide") and "[syntax]" in fin
 
 
 def test_checksums_are_reported_with_the_format_errors_not_in_a_second_round(
@@ -324,3 +324,36 @@ def test_bash_completes_commands_options_and_files(tmp_path: Path) -> None:
     assert "--silencieux" in _complete(script, "lot", "--s")
     for shell in ("zsh", "tcsh"):
         assert "generer" in run("--completion", shell).stdout
+
+
+@pytest.mark.slow
+def test_a_reader_that_goes_away_does_not_stop_the_batch(tmp_path: Path) -> None:
+    """« alize-docs lot … | head -1 »: the batch finishes, and its exit code is the batch's (not 0 by default)."""
+    source = tmp_path / "source"
+    source.mkdir()
+    for i in range(3):
+        (source / f"t{i}.yaml").write_text(TERRITOIRE.read_text(encoding="utf-8").replace(
+            "nom: Toulinois", f"nom: Toulinois {i}", 1), encoding="utf-8")
+    (source / "casse.yaml").write_text("dispositif: [", encoding="utf-8")
+    resultat = subprocess.run(f"{COMMANDE} lot {source} -o {tmp_path / 'sortie'} --jobs 1 | head -1", shell=True,
+                              capture_output=True, text=True, timeout=300,
+                              executable="/bin/bash")
+    assert resultat.stdout.count("\n") == 1
+    assert sorted(p.name for p in (tmp_path / "sortie").iterdir() if p.is_dir()) == [
+        "Toulinois 0", "Toulinois 1", "Toulinois 2"]
+    assert (tmp_path / "sortie" / "rapport-lot.json").is_file()
+    code = subprocess.run(f"set -o pipefail; {COMMANDE} lot {source} -o {tmp_path / 'sortie'} --jobs 1 | head -1",
+                          shell=True, capture_output=True, text=True, timeout=300, executable="/bin/bash")
+    assert code.returncode == 1  # the broken file, not « everything went well »
+    assert "Traceback" not in resultat.stderr + code.stderr
+
+
+def test_quiet_and_verbose_may_come_before_the_command() -> None:
+    assert run("-q", "valider", TERRITOIRE).stdout == ""
+    assert run("--silencieux", "valider", TERRITOIRE).returncode == 0
+
+
+def test_help_headings_and_quotes_are_french() -> None:
+    aide = run("generer", "--aide").stdout
+    assert "options\u00a0:" in aide and "arguments\u00a0:" in aide
+    assert "choix invalide « fish »" in run("--completion", "fish").stderr
