@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
+from alize_docs.formatting import glyphes
 from alize_docs.render.bundle import TITRE_CARTE
 from alize_docs.render.pdf import _finish
 
@@ -74,6 +75,7 @@ class _Page:
 
     def ecrire(self, x: float, y: float, texte: str, police: str = "R", taille: float = 11,
                aligner: str = "left") -> None:
+        texte = glyphes(texte, traits=False)  # ’ and no-break spaces, as the pieces print them (cp1252 has both)
         if aligner == "center":
             x -= _largeur(texte, police, taille) / 2
         elif aligner == "right":
