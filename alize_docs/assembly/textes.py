@@ -9,17 +9,15 @@ blank ones left out, every run of spaces (no-break ones included) read as one sp
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterator, Sequence
 
 from alize_docs.document import Block, Paragraph, SignatureTable, Table
 
 __all__ = ["block_lines", "clause_texts", "normalise_line", "text_sha256"]
 
-_ESPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2060]+")
 
 
-_GLYPHES = str.maketrans({"\u2019": "'", "\u2011": "-"})
+_GLYPHES = str.maketrans({"\u2019": "'", "\u2011": "-", "\u2060": " "})
 
 
 def normalise_line(texte: str) -> str:
@@ -31,7 +29,7 @@ def normalise_line(texte: str) -> str:
     >>> normalise_line("l’opérateur de Saint\\u2011Amand")
     "l'opérateur de Saint-Amand"
     """
-    return _ESPACES.sub(" ", texte.translate(_GLYPHES)).strip()
+    return " ".join(texte.translate(_GLYPHES).split())  # str.split() takes every Unicode space, no-break ones too
 
 
 def block_lines(bloc: Block) -> Iterator[str]:

@@ -40,9 +40,20 @@ def escape(texte: str, entites: Mapping[str, str] = {}) -> str:
 _OMBRES = {"header": "D9D9D9", "total": "F2F2F2"}
 _TITRES = frozenset({"title", "subtitle", "heading1", "heading2", "heading3"})
 _JUSTIFIES = frozenset({"body", "bullet1", "bullet2"})
-_INSECABLE = re.compile(r"\b[A-Z]{2}\d{2}(?:\u00a0[0-9A-Z]{1,4}){3,}|[^ \t\n-]{30,}")
-"""What no line can break and justification would leave gaps around: an IBAN in groups joined by no-break
-spaces (33 characters for a French one), or any run of 30 characters (an address on the web)."""
+_IBAN_GROUPES = re.compile(r"\b[A-Z]{2}\d{2}(?:\u00a0[0-9A-Z]{1,4}){3,}")
+_COUPURES = re.compile(r"[ \t\n-]")
+
+
+def _insecable(texte: str) -> bool:
+    """What no line can break and justification would leave gaps around: an IBAN in groups joined by no-break
+    spaces (33 characters for a French one), or any run of 30 characters (an address on the web).
+
+    >>> _insecable("IBAN FR76\u00a03000\u00a04008\u00a02300"), _insecable("un texte ordinaire")
+    (True, False)
+    """
+    if "\u00a0" in texte and _IBAN_GROUPES.search(texte):
+        return True
+    return len(texte) >= 30 and max(map(len, _COUPURES.split(texte))) >= 30
 
 
 def blocks_xml(blocks: Sequence[Block], ids: dict[str, str], largeur_utile: float, taille_tableau: float = 9.5,
@@ -64,7 +75,7 @@ def blocks_xml(blocks: Sequence[Block], ids: dict[str, str], largeur_utile: floa
         else:
             texte = bloc.text
             garder = i in gardes or bloc.style in _TITRES or texte.rstrip().endswith(":")
-            jc = "left" if bloc.style in _JUSTIFIES and _INSECABLE.search(texte) else ""
+            jc = "left" if bloc.style in _JUSTIFIES and _insecable(texte) else ""
             morceaux.append(paragraph_xml(ids[bloc.style], bloc.runs, jc=jc, garder=garder,
                                           lignes=bloc.style in _TITRES))
     return "".join(morceaux)
