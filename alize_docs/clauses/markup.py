@@ -233,16 +233,7 @@ def _cells(texte: str) -> list[str]:
 
 
 def _signature(brut: _Brut) -> SignatureBlock:
-    lignes, courant, litteral = [], "", False
-    for car in brut.texte:
-        if car in (_OUVRE, _FERME):
-            litteral = car == _OUVRE
-        if car == "|" and not litteral:
-            lignes.append(courant)
-            courant = ""
-            continue
-        courant += car
-    lignes.append(courant)
+    lignes = _cells(brut.texte)
     return SignatureBlock(tuple(_runs(ligne.replace(_PARA, " ").strip()) for ligne in lignes if ligne.strip()))
 
 
