@@ -368,14 +368,17 @@ _GLYPHES = (  # (trigger, pattern, replacement), each replacement as long as wha
     (":", re.compile(r" (?=:(?:\s|$))"), NBSP),
     ("«", re.compile("« "), "«" + NBSP),
     ("»", re.compile(" »"), NBSP + "»"),
+    # a date never breaks between its day and its month (« 26 novembre 2010 », « 1er avril 2011 »)
+    ("0123456789", re.compile(r"(?<![\w,.])(\d{1,2}|1er) (?=(?:janvier|février|mars|avril|mai|juin|juillet|"
+                               r"août|septembre|octobre|novembre|décembre)\b)"), r"\1" + NBSP),
 )
 
 
 def glyphes(texte: str, traits: bool = True) -> str:
-    """Return *texte* as it is printed: typographic apostrophes (’), no-break spaces in numbers (« 1 057 projets »)
-    and before ``;`` ``:`` ``?`` ``!``, and, if *traits*, no-break hyphens (U+2011) in compound names that start with
-    a capital (« Saint-Amand-les-Eaux », « Meurthe-et-Moselle », « Jean-Marc »), so that a line never ends on
-    « Saint-Amand- ».
+    """Return *texte* as it is printed: typographic apostrophes (’), no-break spaces in numbers (« 1 057 projets »),
+    between a date's day and its month (« 26 novembre 2010 ») and before ``;`` ``:`` ``?`` ``!``, and, if
+    *traits*, no-break hyphens (U+2011) in compound names that start with a capital (« Saint-Amand-les-Eaux »,
+    « Meurthe-et-Moselle », « Jean-Marc »), so that a line never ends on « Saint-Amand- ».
 
     Every character keeps its place and only its glyph may change: the letters of a name a user typed are kept,
     and the result is exactly as long as *texte* (a paragraph's runs are cut again at the same places).
@@ -383,7 +386,7 @@ def glyphes(texte: str, traits: bool = True) -> str:
     >>> glyphes("l'opérateur de Saint-Amand-les-Eaux : 1 057 projets ; 7 160 emplois")
     'l’opérateur de Saint‑Amand‑les‑Eaux\\xa0: 1\\u202f057 projets\\u202f; 7\\u202f160 emplois'
     >>> glyphes("gestion-finance, 2007-2009, 26 novembre 2010, 20 000,50 €")
-    'gestion-finance, 2007-2009, 26 novembre 2010, 20\\u202f000,50 €'
+    'gestion-finance, 2007-2009, 26\\xa0novembre 2010, 20\\u202f000,50 €'
     """
     for declencheurs, motif, remplacement in _GLYPHES:
         if any(c in texte for c in declencheurs):

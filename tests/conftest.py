@@ -6,6 +6,7 @@ import contextlib
 import copy
 import io
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -124,9 +125,15 @@ def texte_exemple() -> TexteExemple:
 
 
 def lisible(texte: str) -> str:
-    """Return a document's text with its printing glyphs read as typed: ’ as ', a no-break hyphen as -. The
+    """Return a document's text with its printing glyphs read as typed: ’ as ', a no-break hyphen as -, the
+    no-break space of a date as a space. The
     typographic pass (``alize_docs.formatting.glyphes``) has its own tests; the others compare words."""
-    return texte.replace("\u2019", "'").replace("\u2011", "-")
+    return _DATE_INSECABLE.sub(r"\1 ", texte.replace("\u2019", "'").replace("\u2011", "-"))
+
+
+_DATE_INSECABLE = re.compile(r"(\d|1er)\u00a0(?=(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|"
+                             r"octobre|novembre|décembre)\b)")
+"""The no-break space the typographic pass puts between a date's day and its month, read as the space typed."""
 
 
 def docx_text(donnees: bytes | None = None, chemin: Path | str = "document.docx") -> str:

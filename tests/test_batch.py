@@ -209,7 +209,7 @@ def test_what_french_excel_does_to_values_is_undone(tmp_path: Path) -> None:
     texte = "\n".join(p.text for p in docx.Document(str(tmp_path / "out" / "Toulinois" /
                                                         "cooperation-a-1.docx")).paragraphs)
     assert f"SIREN {siren[:3]}\u00a0{siren[3:6]}\u00a0{siren[6:]}" in texte  # no-break: never split
-    assert "Fait à Toul, le 8 avril 2011" in texte and "vingt mille euros (20\u202f000\u00a0€)" in texte
+    assert "Fait à Toul, le 8\u00a0avril 2011" in texte and "vingt mille euros (20\u202f000\u00a0€)" in texte
 
 
 @pytest.mark.slow
@@ -219,7 +219,7 @@ def test_the_1904_date_system_is_honoured(tmp_path: Path) -> None:
     assert rapport.ok, rapport.as_json()
     document = docx.Document(str(next((tmp_path / "out").rglob("cooperation-*.docx"))))
     texte = "\n".join(p.text for p in document.paragraphs)
-    assert "le 8 avril 2011" in texte
+    assert "le 8\u00a0avril 2011" in texte  # the date, with its no-break space
 
 
 # --- renewal ------------------------------------------------------------------------------------------
