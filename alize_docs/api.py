@@ -501,6 +501,10 @@ def generate_avenant(signee: str | Path, modifiee: str | Path, sortie: str | Pat
     elif (autre := next((a for a in siens if a["numero"] == numero), None)) is not None and autre is not meme:
         raise CommandError(f"l'avenant n° {numero} à cette convention existe déjà dans {sortie} (fait à partir "
                            "d'autres données) : rien n'a été écrit ; donnez un autre numéro")
+    elif meme is not None and meme["numero"] != numero:
+        raise CommandError(f"ces données ont déjà fait l'avenant n° {meme['numero']} à cette convention dans {sortie} "
+                           f": rien n'a été écrit (relancez sans --numero, ou avec --numero {meme['numero']}, pour le "
+                           "refaire)")
     precedents = [AvenantPrecedent(a["numero"], dt.date.fromisoformat(a["date"])) for a in siens
                   if a["numero"] < numero]
     fichiers = render_avenant(signee, modifiee, numero, date, library, precedents)

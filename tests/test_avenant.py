@@ -343,6 +343,9 @@ def test_numbering_follows_the_manifest(convention: Path, modifiee: Callable[...
     assert generate_avenant(premier, second, convention, date=dt.date(2011, 9, 1))[0].name == ecrits[0].name
     with pytest.raises(CommandError, match="l'avenant n° 1 à cette convention existe déjà"):
         generate_avenant(premier, second, convention, numero=1, date=dt.date(2011, 9, 1))
+    # the same inputs under another number would be a second, identical avenant
+    with pytest.raises(CommandError, match="ces données ont déjà fait l'avenant n° 2"):
+        generate_avenant(premier, second, convention, numero=5, date=dt.date(2011, 9, 1))
     # an avenant may not be dated before the one it follows
     with pytest.raises(InvalidInput, match="avant l'avenant n° 1 qui le précède"):
         generate_avenant(premier, second, convention, numero=3, date=dt.date(2011, 5, 1))
