@@ -240,9 +240,8 @@ def avec_article(nom: str | NomPropre) -> str:
     """
     if isinstance(nom, NomPropre):
         return nom.avec_article
-    if noms.communes(nom):
-        return noms.communes(nom)[0].avec_article
-    return noms.organisation(nom).avec_article
+    trouvees = noms.communes(nom)
+    return trouvees[0].avec_article if trouvees else noms.organisation(nom).avec_article
 
 
 def _lieu(nom: str) -> NomPropre:

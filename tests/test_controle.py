@@ -16,7 +16,8 @@ from docx.document import Document as WordDocument
 from pypdf import PdfWriter
 
 import alize_docs
-from alize_docs.office import FichierRefuse
+from alize_docs.office import FichierRefuse, ouvrir
+from alize_docs.render.provenance import read_clause_texts
 from alize_docs.review.controle import RapportControle, check_document
 
 from .conftest import FIXTURES, run_cli
@@ -98,6 +99,13 @@ def test_the_documents_of_every_pinned_input_are_clean(tmp_path: Path) -> None:
 def test_the_clause_texts_are_recorded_deterministically(generes: Path, tmp_path: Path) -> None:
     alize_docs.generate(FIXTURES / "toulinois.yaml", tmp_path)
     assert (tmp_path / DOSSIER).read_bytes() == (generes / DOSSIER).read_bytes()
+    with ouvrir(generes / DOSSIER, genre="docx") as paquet:
+        textes = read_clause_texts(paquet)  # every piece's clauses, with the text a reader sees
+    assert textes is not None
+    assert {t.document for t in textes} == {"convention-partenariat", "annexe-1-budget",
+                                            "annexe-2-cahier-des-charges", "annexe-3-operateur-local"}
+    titre = next(t for t in textes if t.ref == "partenariat/titre@2008")
+    assert titre.lignes[0] == "CONVENTION DE PARTENARIAT"
 
 
 def test_a_figure_changed_in_a_paragraph_is_reported_with_its_article(editer: Callable[..., Path]) -> None:

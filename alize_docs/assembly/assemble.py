@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -40,7 +40,7 @@ from alize_docs.domain.models import Cooperation, Partenaire, Territoire
 from alize_docs.domain.programme import DOCUMENTS, DOCUMENTS_TERRITOIRE, DocumentKind
 from alize_docs.errors import ModelError
 from alize_docs.formatting import NBSP, de, typographie
-from alize_docs.rules.blancs import check_no_blanks
+from alize_docs.rules.blancs import check_no_blanks, input_texts
 
 __all__ = [
     "DOCUMENTS",
@@ -87,20 +87,9 @@ def _assemble(kind: DocumentKind, territoire: Territoire, library: ClauseLibrary
         clause_texts=textes,
     )
     check_no_blanks(document.title, [document.header, *(b.text for b in document.blocks)],
-                    (v for e in entrees for v in _textes_saisis(e)))
+                    (v for e in entrees for v in input_texts(e)))
     return document
 
-
-def _textes_saisis(valeur: Any) -> Iterator[str]:
-    """Every text of an input model (names, addresses…), as typed."""
-    if isinstance(valeur, str):
-        yield valeur
-    elif isinstance(valeur, BaseModel):
-        for champ in type(valeur).model_fields:
-            yield from _textes_saisis(getattr(valeur, champ))
-    elif isinstance(valeur, list | tuple):
-        for element in valeur:
-            yield from _textes_saisis(element)
 
 
 def expand_parties(blocs: list[Block], contexte: Mapping[str, Any], modele: str, kind: str) -> list[Block]:

@@ -12,12 +12,13 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 
 from alize_docs.document import Block, Paragraph, SignatureTable, Table
+from alize_docs.formatting import APOSTROPHE, TRAIT_INSECABLE
 
 __all__ = ["block_lines", "clause_texts", "normalise_line", "text_sha256"]
 
 
 
-_GLYPHES = str.maketrans({"\u2019": "'", "\u2011": "-", "\u2060": " "})
+_GLYPHES = str.maketrans({APOSTROPHE: "'", TRAIT_INSECABLE: "-"})
 
 
 def normalise_line(texte: str) -> str:

@@ -634,10 +634,7 @@ def _syntax_message(message: str) -> str:
     """
     if message.startswith("nom réservé"):
         return message
-    for motif, francais in _SYNTAXE_EN_FRANCAIS:
-        if (trouve := motif.match(message)) is not None:
-            return francais.format(*(_JETONS.get(g, g) for g in trouve.groups()))
-    return "syntaxe Jinja invalide à cet endroit"
+    return _traduire(message, _SYNTAXE_EN_FRANCAIS, "syntaxe Jinja invalide à cet endroit", _JETONS)
 
 
 def _undefined_message(message: str) -> str:
@@ -648,10 +645,17 @@ def _undefined_message(message: str) -> str:
     >>> _undefined_message("'territorie' is undefined")
     "la variable « territorie » n'existe pas"
     """
-    for motif, francais in _JINJA_EN_FRANCAIS:
+    return _traduire(message, _JINJA_EN_FRANCAIS, "variable ou attribut inconnu")
+
+
+def _traduire(message: str, table: Sequence[tuple[re.Pattern[str], str]], defaut: str,
+              jetons: Mapping[str, str] | None = None) -> str:
+    """Return the French of the first pattern of *table* that *message* matches (its groups filled in, each read
+    through *jetons*), else *defaut*: never the English message itself."""
+    for motif, francais in table:
         if (trouve := motif.match(message)) is not None:
-            return francais.format(*trouve.groups())
-    return "variable ou attribut inconnu"
+            return francais.format(*((jetons or {}).get(g, g) for g in trouve.groups()))
+    return defaut
 
 
 PAS_DE_CACHE = "ALIZE_DOCS_NO_CACHE"

@@ -23,7 +23,8 @@ from alize_docs.document import AssembledDocument, ClauseUse
 from alize_docs.office import PaquetOffice, ouvrir
 from alize_docs.render.package import SAFE_XML
 
-__all__ = ["PDF_PREFIX", "Provenance", "add_custom_properties", "custom_properties_xml", "provenance",
+__all__ = ["PDF_PREFIX", "TEXTES_NS", "Provenance", "TexteClause", "add_clause_texts", "add_custom_properties",
+           "clause_text_entries", "clause_texts_parts", "custom_properties_xml", "provenance", "read_clause_texts",
            "read_provenance", "read_provenance_file"]
 
 PDF_PREFIX = "/Alize_"
@@ -150,7 +151,6 @@ _CUSTOM_XML_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relation
 _CUSTOM_XML_PROPS_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
 _CUSTOM_XML_PROPS_CT = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
 _DS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
-__all__ += ["TEXTES_NS", "TexteClause", "add_clause_texts", "clause_text_entries", "read_clause_texts"]
 
 
 @dataclass(frozen=True)
@@ -197,9 +197,9 @@ def add_clause_texts(word: WordDocument, entrees: Sequence[TexteClause]) -> None
         return
     blob, proprietes = clause_texts_parts(entrees)
     paquet = word.part.package
-    noms = {str(p.partname) for p in paquet.iter_parts()}
+    noms = {str(p.partname) for p in paquet.iter_parts() if str(p.partname).startswith("/customXml/")}
     n = next(i for i in range(1, len(noms) + 2) if f"/customXml/item{i}.xml" not in noms
-             and f"/customXml/itemProps{i}.xml" not in noms)
+             and f"/customXml/itemProps{i}.xml" not in noms)  # the first free number (a template may have some)
     item = Part(PackURI(f"/customXml/item{n}.xml"), "application/xml", blob, paquet)
     props = Part(PackURI(f"/customXml/itemProps{n}.xml"), _CUSTOM_XML_PROPS_CT, proprietes, paquet)
     item.relate_to(props, _CUSTOM_XML_PROPS_RT)

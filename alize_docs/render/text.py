@@ -10,18 +10,24 @@ from lxml import etree
 
 from alize_docs.office import ouvrir
 
-__all__ = ["VISIBLE", "docx_text", "paragraph_texts"]
+__all__ = ["VISIBLE", "docx_text", "paragraph_text", "paragraph_texts"]
 
 VISIBLE = re.compile(r"word/(document|header\d*|footer\d*)\.xml$")
 
 
 def paragraph_texts(racine: etree._Element) -> list[str]:
-    """Return the text of every paragraph under *racine* (a no-break hyphen, ``w:noBreakHyphen``, reads « - »)."""
-    return ["".join("-" if t.tag == _TRAIT else t.text or "" for t in p.iter(qn("w:t"), _TRAIT))
-            for p in racine.iter(qn("w:p"))]
+    """Return the text of every paragraph under *racine* (:func:`paragraph_text`)."""
+    return [paragraph_text(p) for p in racine.iter(qn("w:p"))]
 
 
-_TRAIT = qn("w:noBreakHyphen")
+def paragraph_text(paragraphe: etree._Element) -> str:
+    """Return one paragraph's text as a reader sees it: a no-break hyphen (``w:noBreakHyphen``) reads « - », a tab
+    or a line break a space."""
+    return "".join(t.text or "" if t.tag == _T else "-" if t.tag == _TRAIT else " "
+                   for t in paragraphe.iter(_T, _TRAIT, _TAB, _BR))
+
+
+_T, _TRAIT, _TAB, _BR = qn("w:t"), qn("w:noBreakHyphen"), qn("w:tab"), qn("w:br")
 
 
 def docx_text(donnees: bytes | None = None, chemin: Path | str = "document.docx") -> str:

@@ -34,11 +34,12 @@ from alize_docs.assembly.textes import normalise_line, text_sha256
 from alize_docs.clauses.library import ClauseLibrary, TermeObligatoire
 from alize_docs.domain.budget import CATEGORIES
 from alize_docs.domain.programme import CONTRIBUTION_ASTREES_ANNUELLE, DOCUMENTS, DUREE_ANNEES, VALORISATION_JOUR
-from alize_docs.errors import AlizeError, CommandError, ModelError
+from alize_docs.errors import AlizeError, CommandError, ModelError, raison_systeme
 from alize_docs.formatting import format_montant
 from alize_docs.office import FichierRefuse, ouvrir
 from alize_docs.render.bundle import TITRE_CARTE
 from alize_docs.render.provenance import Provenance, TexteClause, read_clause_texts, read_provenance_file
+from alize_docs.render.text import paragraph_text
 from alize_docs.review.diff import ParagraphDiff, diff_paragraphs, word_diff
 from alize_docs.rules.blancs import find_blanks
 
@@ -230,13 +231,7 @@ class _Etat:
 
 
 def _texte_paragraphe(p: etree._Element) -> str:
-    morceaux = []
-    for e in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:noBreakHyphen")):
-        if e.tag == qn("w:t"):
-            morceaux.append(e.text or "")
-        else:
-            morceaux.append("-" if e.tag == qn("w:noBreakHyphen") else " ")
-    return normalise_line("".join(morceaux)) if morceaux else ""
+    return normalise_line(paragraph_text(p))
 
 
 def _lire_docx(racine: etree._Element, styles: dict[str, str]) -> _Lu:
@@ -244,7 +239,7 @@ def _lire_docx(racine: etree._Element, styles: dict[str, str]) -> _Lu:
     etat = _Etat()
 
     def paragraphe(p: etree._Element) -> None:
-        texte = normalise_line(_texte_paragraphe(p))
+        texte = _texte_paragraphe(p)
         style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
         nom = styles.get(str(style.get(qn("w:val"))), "") if style is not None else ""
         if texte and nom.lower() in _TITRES:
@@ -261,7 +256,7 @@ def _lire_docx(racine: etree._Element, styles: dict[str, str]) -> _Lu:
         for i, tr in enumerate(t.iter(qn("w:tr"))):
             cellules = []
             for j, tc in enumerate(tr.iter(qn("w:tc"))):
-                textes = [normalise_line(_texte_paragraphe(p)) for p in tc.iter(qn("w:p"))]
+                textes = [_texte_paragraphe(p) for p in tc.iter(qn("w:p"))]
                 for texte in textes:
                     if texte:
                         lu.lignes.append(_Ligne(texte, etat.section, etat.titre, numero, (i, j)))
@@ -852,7 +847,7 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
                              "elles l'étaient (texte inséré compris, texte supprimé exclu).")
             for partie in sorted(paquet.noms()):
                 if re.fullmatch(r"word/(header|footer)\d*\.xml", partie):
-                    lu.autres += [normalise_line(_texte_paragraphe(p)) for p in paquet.xml(partie).iter(qn("w:p"))]
+                    lu.autres += [_texte_paragraphe(p) for p in paquet.xml(partie).iter(qn("w:p"))]
             textes = read_clause_texts(paquet)
             contenu = paquet.octets_surs()
         origine = read_provenance_file(Path(chemin), contenu)
@@ -862,7 +857,7 @@ def check_document(source: str | Path | bytes, library: ClauseLibrary | None = N
                 with open(chemin, "rb") as fichier:
                     donnees = fichier.read(_PDF_MAX + 1)
             except OSError as exc:
-                raise FichierRefuse(chemin, f"le fichier est illisible ({exc.strerror or 'erreur du système'})"
+                raise FichierRefuse(chemin, f"le fichier est illisible ({raison_systeme(exc)})"
                                     ) from None
         if len(donnees) > _PDF_MAX:
             raise FichierRefuse(chemin, f"le fichier pèse plus de {_PDF_MAX // 1_000_000} Mo, la limite admise")

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from alize_docs.errors import Chemin, InvalidInput, Probleme, ValidationReport
 
-__all__ = ["BLANKS", "blank_problems", "check_no_blanks", "find_blanks"]
+__all__ = ["BLANKS", "blank_problems", "check_no_blanks", "find_blanks", "input_texts"]
 
 
 BLANKS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -67,6 +67,11 @@ def blank_problems(modele: BaseModel) -> Iterator[Probleme]:
         if (trouve := find_blanks(texte)) is not None:
             yield Probleme("blanks", chemin, f"Le texte contient {trouve} : « {_extrait(texte)} ». "
                                              "Remplacez-le par la valeur définitive.")
+
+
+def input_texts(modele: BaseModel) -> Iterator[str]:
+    """Every text of an input model (names, addresses…), as typed."""
+    return (texte for _, texte in _strings(modele, ()))
 
 
 def _strings(valeur: object, chemin: Chemin) -> Iterator[tuple[Chemin, str]]:
