@@ -106,6 +106,7 @@ def check_file(chemin: str | Path, library: ClauseLibrary | None = None) -> Vali
     one report for all its rows, each problem naming its sheet, row and column."""
     from alize_docs.inputs.classeur import is_cooperation_workbook, is_workbook
 
+    library = _library(library)  # one library for every row: its clauses compiled once
     if is_workbook(chemin) and is_cooperation_workbook(Path(chemin)):
         from alize_docs.inputs.workbook import read_workbook
 
@@ -115,7 +116,7 @@ def check_file(chemin: str | Path, library: ClauseLibrary | None = None) -> Vali
             return ValidationReport(str(chemin), (Probleme("file", (), str(exc)),))
         problemes = [p for ligne in lignes for p in check_loaded(ligne.donnees, ligne.dossier, library)[0].problemes]
         return ValidationReport(str(chemin), tuple(problemes))
-    return check_loaded(read_input(chemin), Path(chemin), _library(library))[0]
+    return check_loaded(read_input(chemin), Path(chemin), library)[0]
 
 
 def check_loaded(donnees: LoadedData, chemin: str | Path, library: ClauseLibrary | None = None
@@ -468,13 +469,13 @@ def _manifeste_avenants(sortie: Path) -> list[dict[str, Any]]:
     if not chemin.is_file():
         return []
     try:
-        contenu = json.loads(chemin.read_text(encoding="utf-8"))
-        avenants = contenu["avenants"]
-        assert isinstance(avenants, list) and all(isinstance(a["numero"], int) for a in avenants)
-    except (OSError, ValueError, KeyError, TypeError, AssertionError):
-        raise CommandError(f"{chemin} est illisible : corrigez-le, ou donnez le numéro de l'avenant (--numero)"
-                           ) from None
-    return avenants
+        avenants = json.loads(chemin.read_text(encoding="utf-8"))["avenants"]
+        valide = isinstance(avenants, list) and all(isinstance(a["numero"], int) for a in avenants)
+    except (OSError, ValueError, KeyError, TypeError):
+        valide = False  # a check that « python -O » keeps, unlike an assert
+    if not valide:
+        raise CommandError(f"{chemin} est illisible : corrigez-le, ou donnez le numéro de l'avenant (--numero)")
+    return list(avenants)
 
 
 def generate_avenant(signee: str | Path, modifiee: str | Path, sortie: str | Path, numero: int | None = None,

@@ -425,3 +425,16 @@ def test_a_withdrawal_in_the_last_year_cancels_nothing(convention: Path, modifie
         "ne lui sont pas restituées. Toutes les années de la convention étant commencées, ses apports demeurent "
         "tels que l'annexe 1 les prévoit.")
     assert "ARTICLE 2 : AUTRES DISPOSITIONS" in avenant.paragraphes  # nothing else changes: no annex replaced
+
+
+def test_a_budget_change_that_keeps_every_total_still_replaces_annex_1(
+        convention: Path, modifiee: Callable[..., Path]) -> None:
+    """Two partners swap 5 000 € of advances: the totals the annex's text cites stay, its table does not."""
+    def echanger(data: dict[str, Any]) -> None:
+        set_path(data, "partenaires[1].apports.avances", ["15000", "10000", "10000"])  # Fonderie +5 000
+        set_path(data, "partenaires[2].apports.avances", ["5000", "5000", "5000"])     # Mécanique -5 000
+    ecrits = generate_avenant(TERRITOIRE, modifiee(echanger), convention, date=DATE)
+    avenant = _lire(convention, "avenant-1-toulinois.docx")
+    assert "L'annexe 1 de la convention (« Budget prévisionnel ») est remplacée par l'annexe 1 jointe au présent " \
+           "avenant." in avenant.paragraphes
+    assert any(c.name.startswith("annexe-1-budget-avenant-1") for c in ecrits)

@@ -25,8 +25,9 @@ from typing import Any, Literal
 from alize_docs import noms
 from alize_docs.assembly.assemble import assemble_territory_document, expand_parties, input_digest
 from alize_docs.assembly.context import annees_convention, contexte_territoire, nom_dispositif
+from alize_docs.assembly.tables import tableaux_budget
 from alize_docs.clauses.library import ClauseLibrary
-from alize_docs.document import AssembledDocument, Block, ClauseUse, Paragraph, Run
+from alize_docs.document import AssembledDocument, Block, ClauseUse, Paragraph, Run, TableRef
 from alize_docs.domain.models import Apports, Operateur, Partenaire, Personne, Territoire
 from alize_docs.domain.programme import (
     CONTRIBUTION_ASTREES_ANNUELLE,
@@ -304,12 +305,14 @@ def _parties_rendues(territoire: Territoire, kind: DocumentKind, library: Clause
                      ) -> list[tuple[str, tuple[str, str, str], list[Block]]]:
     """Each clause of *kind* rendered with *territoire*: its id, the part it belongs to, its blocks."""
     contexte = contexte_territoire(territoire)
+    tables = tableaux_budget(contexte["budget"]) if kind == "annexe-1-budget" else {}
     refs = library.modele(territoire.modele).documents.get(kind, ())
     rendus = []
     cle: tuple[str, str, str] = ("", "", "")
     for ident, version in refs:
-        blocs = expand_parties(library.render(library.clause(ident, version), contexte), contexte,
-                               territoire.modele, kind)
+        rendu = [tables.get(b.name, b) if isinstance(b, TableRef) else b  # a budget table compares by its cells
+                 for b in library.render(library.clause(ident, version), contexte)]
+        blocs = expand_parties(rendu, contexte, territoire.modele, kind)
         cle = _cle(ident, blocs, cle)
         rendus.append((ident, cle, blocs))
     return rendus

@@ -714,10 +714,20 @@ def _compilation_cache(desactive: str) -> _CacheCompilation | None:
     folder is not safely the user's own."""
     if desactive:
         return None
+    dossier = user_cache_folder("jinja")
+    return None if dossier is None else _CacheCompilation(dossier)
+
+
+def user_cache_folder(nom: str) -> Path | None:
+    """Return the folder *nom* of alize-docs' cache in the user's cache directory (platformdirs), made 0700, or None
+    when ``ALIZE_DOCS_NO_CACHE`` is set or the folder is not safely the user's own (a link, someone else's, or one
+    others can write to: what it holds is not trusted)."""
+    if os.environ.get(PAS_DE_CACHE):
+        return None
     try:
         import platformdirs
 
-        dossier = Path(platformdirs.user_cache_dir("alize-docs")) / "jinja"
+        dossier = Path(platformdirs.user_cache_dir("alize-docs")) / nom
         dossier.mkdir(mode=0o700, parents=True, exist_ok=True)
         etat = os.lstat(dossier)
     except (ImportError, OSError):
@@ -726,8 +736,8 @@ def _compilation_cache(desactive: str) -> _CacheCompilation | None:
 
     if not stat.S_ISDIR(etat.st_mode) or (hasattr(os, "getuid") and etat.st_uid != os.getuid()) \
             or etat.st_mode & 0o022:
-        return None  # a link, someone else's folder, or one others can write to: compiled entries not trusted
-    return _CacheCompilation(dossier)
+        return None
+    return dossier
 
 
 def _describe(exc: BaseException) -> str:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from alize_docs.errors import raison_systeme
+
 __all__ = ["CARTE_OCTETS_MAX", "CARTE_PAGES_MAX", "CARTE_PIXELS_MAX", "Carte", "CarteRefusee", "lire_carte"]
 
 CARTE_OCTETS_MAX = 10_000_000
@@ -72,7 +74,7 @@ def lire_carte(dossier: Path, nom: str) -> Carte:
     except FileNotFoundError:
         raise CarteRefusee(f"carte « {nom} » introuvable (le chemin est relatif au fichier du dispositif).") from None
     except OSError as exc:
-        raise CarteRefusee(f"carte « {nom} » illisible ({exc.strerror or 'erreur du système'}).") from None
+        raise CarteRefusee(f"carte « {nom} » illisible ({raison_systeme(exc)}).") from None
     if len(donnees) > CARTE_OCTETS_MAX:
         raise CarteRefusee(f"carte « {nom} » refusée : elle pèse plus de {CARTE_OCTETS_MAX // 1_000_000} Mo, "
                            "la limite admise.")

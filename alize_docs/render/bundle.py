@@ -19,7 +19,6 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -35,8 +34,9 @@ from alize_docs.render.provenance import (
     custom_properties_xml,
     provenance,
 )
+from alize_docs.render.wordml import escape
 
-__all__ = ["TITRE_CARTE", "BundleSource", "RenderedPiece", "bundle_docx", "bundle_sections", "map_piece_docx",
+__all__ = ["TITRE_CARTE", "BundleSource", "RenderedPiece", "bundle_docx", "map_piece_docx",
            "signet"]
 
 TITRE_CARTE = "Carte du Territoire"
@@ -91,11 +91,6 @@ class BundleSource:
 def signet(numero: int, fin: bool = False) -> str:
     """Return the name of the bookmark at the start (or the end) of piece *numero* (1 for the first)."""
     return f"_AlizePiece{numero}{'Fin' if fin else ''}"
-
-
-def bundle_sections(source: BundleSource) -> int:
-    """Return the number of sections of the bundle: the cover, each piece, the map if given."""
-    return 1 + len(source.titres)
 
 
 def _t(texte: str, rpr: str = "") -> str:

@@ -18,7 +18,6 @@ import os
 import select
 import shutil
 import signal
-import stat
 import subprocess
 import tempfile
 import threading
@@ -91,30 +90,14 @@ DELAI_DEMARRAGE = 120
 instances at once, takes tens of seconds; the helper once gave up after about 30)."""
 
 
-def _cache_dir() -> Path | None:
-    """The user's cache folder for alize-docs, if it may hold what we run (made 0700, the user's own, writable
-    by no one else), else None; ``ALIZE_DOCS_NO_CACHE`` says not to use it."""
-    if os.environ.get("ALIZE_DOCS_NO_CACHE"):
-        return None
-    try:
-        import platformdirs
-
-        dossier = Path(platformdirs.user_cache_dir("alize-docs"))
-        dossier.mkdir(mode=0o700, parents=True, exist_ok=True)
-        etat = os.lstat(dossier)
-    except (ImportError, OSError):
-        return None
-    if not stat.S_ISDIR(etat.st_mode) or etat.st_uid != os.getuid() or etat.st_mode & 0o022:
-        return None
-    return dossier
-
-
 def initialised_profile(delai: float = DELAI_DEMARRAGE) -> Path | None:
     """Return a LibreOffice profile initialised once (``--terminate_after_init``) and kept in the user's cache
     folder, one per LibreOffice installation: a server starts from a copy of it, so LibreOffice is launched
     once (from a fresh profile it exits with code 81 and must be launched again). None when there is no usable
     cache folder or the initialisation failed (the server then starts from a fresh profile)."""
-    racine = _cache_dir()
+    from alize_docs.clauses.library import user_cache_folder  # the clauses' stack only when a profile is made
+
+    racine = user_cache_folder("libreoffice")
     if racine is None:
         return None
     binaire = Path(os.path.realpath(find_libreoffice()))
