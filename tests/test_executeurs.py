@@ -19,6 +19,8 @@ from pathlib import Path
 import docx
 import pytest
 
+from alize_docs import batch
+from alize_docs.api import check_loaded
 from alize_docs.batch import run_batch
 
 from .conftest import FIXTURES, RACINE, TERRITOIRE, texte_exemple
@@ -155,11 +157,15 @@ def test_a_dask_cluster_started_elsewhere_writes_the_documents_here_with_the_sam
 
 @pytest.mark.slow
 def test_a_rerun_of_unchanged_items_reads_none_of_them_again(reference: tuple[Path, dict[str, str]],
-                                                           tmp_path: Path) -> None:
+                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source, _ = reference
     copie = tmp_path / "source"
     shutil.copytree(source, copie)
     run_batch(copie, tmp_path / "out", jobs=2)
+    validations: list[object] = []  # a re-run with nothing changed validates nothing: the raw fingerprints say so
+    monkeypatch.setattr(batch, "check_loaded", lambda *a, **k: validations.append(a) or check_loaded(*a, **k))
+    assert {r.statut for r in run_batch(copie, tmp_path / "out", jobs=2).resultats} == {"inchangé"}
+    assert validations == []
     (copie / "t00.yaml").write_text((copie / "t00.yaml").read_text(encoding="utf-8").replace(
         "  nom: T00 ", "  nom: T00 bis "), encoding="utf-8")
     (copie / "t01.yaml").write_text("{{{", encoding="utf-8")
